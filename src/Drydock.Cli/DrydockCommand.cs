@@ -1,0 +1,29 @@
+using System.CommandLine;
+
+namespace Drydock.Cli;
+
+/// <summary>
+/// The root of the <c>drydock</c> command line. Each sub-command lives in its own file under
+/// Commands/ and is added here.
+/// </summary>
+internal static class DrydockCommand
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var root = new RootCommand(
+            "Drydock keeps container base images patched: it reads images from registries and "
+            + "files, finds their OS packages, matches them against distribution advisories and "
+            + "writes patched or rebuilt images, with no container daemon.");
+        foreach (var command in Commands())
+        {
+            root.Subcommands.Add(command);
+        }
+
+        return await root.Parse(args).InvokeAsync();
+    }
+
+    private static IEnumerable<Command> Commands()
+    {
+        yield break;
+    }
+}

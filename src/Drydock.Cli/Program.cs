@@ -1,0 +1,3 @@
+using Drydock.Cli;
+
+return await DrydockCommand.RunAsync(args);
