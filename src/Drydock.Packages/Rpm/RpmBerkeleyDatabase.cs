@@ -170,7 +170,8 @@ internal sealed class RpmBerkeleyDatabase
 
     private byte[] ReadOverflow(uint first, uint length)
     {
-        if (length > MaxValueLength)
+        // Check the claim against what the file can hold before allocating for it.
+        if (length > MaxValueLength || length > (long)_pageCount * (_pageSize - PageHeaderSize))
         {
             throw Corrupt(first, $"an overflow value claims '{length}' bytes");
         }

@@ -12,6 +12,11 @@ internal static class RpmPackageParser
         var version = Require(header, RpmTag.Version, "VERSION");
         var release = Require(header, RpmTag.Release, "RELEASE");
         var epoch = header.GetInteger(RpmTag.Epoch);
+        if (epoch is < 0 or > int.MaxValue)
+        {
+            throw new InvalidDataException($"The rpm header of '{name}' has EPOCH '{epoch}', outside 0 to {int.MaxValue}.");
+        }
+
         var sourceRpm = header.GetString(RpmTag.SourceRpm);
         var source = ParseSourceRpm(sourceRpm);
         var vendor = header.GetString(RpmTag.Vendor);
@@ -32,7 +37,7 @@ internal static class RpmPackageParser
             Files = includeFiles ? ListFiles(header) : null,
             Rpm = new RpmPackageDetails
             {
-                Epoch = epoch is { } value ? checked((int)value) : null,
+                Epoch = (int?)epoch,
                 Version = version,
                 Release = release,
                 SourceRpm = sourceRpm,
