@@ -1,3 +1,5 @@
+using Drydock.Packages.Versions;
+
 namespace Drydock.Packages.Inventory;
 
 /// <summary>
@@ -61,10 +63,17 @@ public sealed record InstalledPackage
         Architecture is null ? $"{Name} {Version}" : $"{Name}:{Architecture} {Version}";
 }
 
-/// <summary>Fields that only dpkg records.</summary>
+/// <summary>Fields that only dpkg records, and the versions parsed by dpkg's rules.</summary>
 /// <param name="Status">The <c>Status:</c> field, or null for a distroless status.d stanza.</param>
 /// <param name="MultiArch">The <c>Multi-Arch:</c> field (<c>same</c>, <c>foreign</c>, ...).</param>
-public sealed record DpkgPackageDetails(string? Status, string? MultiArch);
+public sealed record DpkgPackageDetails(string? Status, string? MultiArch)
+{
+    /// <summary>The binary version; <see cref="InstalledPackage.Version"/> keeps its text.</summary>
+    public required DebianVersion ParsedVersion { get; init; }
+
+    /// <summary>The source version, from <c>Source: NAME (VERSION)</c> or the binary version.</summary>
+    public required DebianVersion ParsedSourceVersion { get; init; }
+}
 
 /// <summary>Fields that only apk records.</summary>
 /// <param name="Checksum">The <c>C:</c> field, the package's control checksum.</param>
