@@ -9,7 +9,7 @@ namespace Drydock.Oci.Tests.Layers;
 /// </summary>
 public sealed class HostileLayerTests
 {
-    private static readonly LayerLimits SmallLimits = new()
+    private static readonly LayerLimits _smallLimits = new()
     {
         RatioGracePeriod = 1024 * 1024,
         MaxCompressionRatio = 100,
@@ -41,8 +41,8 @@ public sealed class HostileLayerTests
             "././@LongLink"),
         new Case("truncated tar", TruncatedTar, LayerProblem.Truncated, "big"),
         new Case("truncated gzip", TruncatedGzip, LayerProblem.Truncated, "big"),
-        new Case("gzip bomb", () => Zeros(TestTar.Gzip), LayerProblem.DecompressionBomb, "zeros", SmallLimits),
-        new Case("zstd bomb", () => Zeros(TestTar.Zstd), LayerProblem.DecompressionBomb, "zeros", SmallLimits),
+        new Case("gzip bomb", () => Zeros(TestTar.Gzip), LayerProblem.DecompressionBomb, "zeros", _smallLimits),
+        new Case("zstd bomb", () => Zeros(TestTar.Zstd), LayerProblem.DecompressionBomb, "zeros", _smallLimits),
         new Case("size cap", () => Zeros(TestTar.Gzip), LayerProblem.DecompressionBomb, "zeros",
             new LayerLimits { MaxUncompressedSize = 1024 * 1024 }),
         new Case("compressed digest", WrongDigest, LayerProblem.DigestMismatch, null),

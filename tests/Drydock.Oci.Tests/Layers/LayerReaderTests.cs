@@ -5,7 +5,7 @@ namespace Drydock.Oci.Tests.Layers;
 
 public sealed class LayerReaderTests
 {
-    private static readonly byte[] Tar = new TestTar()
+    private static readonly byte[] _tar = new TestTar()
         .Directory("./etc/")
         .File("./etc/os-release", "ID=debian\n")
         .Symlink("./etc/localtime", "/usr/share/zoneinfo/Etc/UTC")
@@ -20,12 +20,12 @@ public sealed class LayerReaderTests
     {
         var blob = compression switch
         {
-            "gzip" => TestTar.Gzip(Tar),
-            "zstd" => TestTar.Zstd(Tar),
-            _ => Tar,
+            "gzip" => TestTar.Gzip(_tar),
+            "zstd" => TestTar.Zstd(_tar),
+            _ => _tar,
         };
 
-        using var reader = LayerReader.Open(new MemoryStream(blob), TestTar.Describe(blob, Tar));
+        using var reader = LayerReader.Open(new MemoryStream(blob), TestTar.Describe(blob, _tar));
         var paths = new List<string>();
         while (reader.Next() is { } entry)
         {
@@ -33,15 +33,15 @@ public sealed class LayerReaderTests
         }
 
         Assert.Equal(["etc", "etc/os-release", "etc/localtime", "etc/os-release.bak"], paths);
-        Assert.Equal(Digest.Compute(Tar), reader.DiffId);
+        Assert.Equal(Digest.Compute(_tar), reader.DiffId);
         Assert.Equal(compression, reader.Compression.ToString().ToLowerInvariant());
     }
 
     [Fact]
     public void Open_detects_gzip_behind_a_plain_media_type()
     {
-        var blob = TestTar.Gzip(Tar);
-        var layer = TestTar.Describe(blob, Tar, MediaTypes.OciLayer);
+        var blob = TestTar.Gzip(_tar);
+        var layer = TestTar.Describe(blob, _tar, MediaTypes.OciLayer);
 
         using var reader = LayerReader.Open(new MemoryStream(blob), layer);
         reader.ReadToEnd();
@@ -52,7 +52,7 @@ public sealed class LayerReaderTests
     [Fact]
     public void Next_returns_entry_metadata()
     {
-        using var reader = LayerReader.Open(new MemoryStream(Tar), TestTar.Describe(Tar, Tar));
+        using var reader = LayerReader.Open(new MemoryStream(_tar), TestTar.Describe(_tar, _tar));
         var entries = new List<LayerEntry>();
         var content = string.Empty;
         while (reader.Next() is { } entry)
