@@ -59,6 +59,9 @@ public sealed class PackageRecord
 
     public string? ConflictsText { get; init; }
 
+    /// <summary>The dpkg Status field (<c>install ok installed</c>), present in the dpkg status file only.</summary>
+    public string? Status { get; init; }
+
     /// <summary>The release and component this stanza was read from; null for installed packages.</summary>
     public ReleaseInfo? Release { get; init; }
 

@@ -80,7 +80,7 @@ public static class PackagesIndexParser
             "Package"u8.ToArray(), "Version"u8.ToArray(), "Architecture"u8.ToArray(), "Multi-Arch"u8.ToArray(),
             "Source"u8.ToArray(), "Essential"u8.ToArray(), "Priority"u8.ToArray(), "Filename"u8.ToArray(),
             "Size"u8.ToArray(), "SHA256"u8.ToArray(), "Depends"u8.ToArray(), "Pre-Depends"u8.ToArray(),
-            "Provides"u8.ToArray(), "Breaks"u8.ToArray(), "Conflicts"u8.ToArray(),
+            "Provides"u8.ToArray(), "Breaks"u8.ToArray(), "Conflicts"u8.ToArray(), "Status"u8.ToArray(),
         ];
 
         public bool IsEmpty => !_any;
@@ -136,6 +136,7 @@ public static class PackagesIndexParser
                 ProvidesText = _values[12],
                 BreaksText = _values[13],
                 ConflictsText = _values[14],
+                Status = _values[15],
                 Release = release,
             };
         }

@@ -29,6 +29,13 @@ internal static class SignatureVerifier
         return Encoding.Latin1.GetBytes(string.Join('\n', text) + "\n");
     }
 
+    /// <summary>Returns the signed text of a clear-signed file without checking it (trusted=yes sources).</summary>
+    public static byte[] ExtractClearSigned(byte[] file, string location)
+    {
+        var (text, _) = SplitClearSigned(file, location);
+        return Encoding.Latin1.GetBytes(string.Join('\n', text) + "\n");
+    }
+
     /// <summary>Verifies a detached signature (Release.gpg) over the bytes of a file.</summary>
     public static void VerifyDetached(byte[] content, byte[] signature, Keyring keyring, TrustPolicy policy, string location)
     {
