@@ -210,11 +210,15 @@ internal sealed partial class RepositoryReader
             return output.ToArray();
         }
         catch (Exception error) when (error is InvalidDataException or IOException or InvalidOperationException
-            or IndexOutOfRangeException or ArgumentException or SharpCompress.Common.ArchiveException)
+            or IndexOutOfRangeException or ArgumentException || IsSharpCompressError(error))
         {
             throw new InvalidDataException($"The index '{location}' could not be decompressed: {error.Message}", error);
         }
     }
+
+    // SharpCompress reports corrupt xz data with internal exception types (DataErrorException).
+    private static bool IsSharpCompressError(Exception error) =>
+        error.GetType().Namespace?.StartsWith("SharpCompress", StringComparison.Ordinal) == true;
 
     private static ReleaseInfo ReleaseInfoFor(ReleaseFile release, AptSource source, string component) => new()
     {
@@ -228,6 +232,7 @@ internal sealed partial class RepositoryReader
         NotAutomatic = release.NotAutomatic,
         ButAutomaticUpgrades = release.ButAutomaticUpgrades,
         SourceSuite = source.Suite,
+        ArchiveRoot = source.BaseUri,
     };
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Using {Location} without a valid signature: {Reason}")]

@@ -28,6 +28,9 @@ public sealed record ReleaseInfo
     /// <summary>ButAutomaticUpgrades: yes beside NotAutomatic, which gives priority 100.</summary>
     public bool ButAutomaticUpgrades { get; init; }
 
+    /// <summary>The archive root that Filename paths of this release are relative to.</summary>
+    public Uri? ArchiveRoot { get; init; }
+
     /// <summary>The suite name as written in the source entry, shown in update lists.</summary>
     public string SourceSuite { get; init; } = "";
 }
