@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Drydock.Cli.Commands;
 
 namespace Drydock.Cli;
 
@@ -24,6 +25,6 @@ internal static class DrydockCommand
 
     private static IEnumerable<Command> Commands()
     {
-        yield break;
+        yield return UnpackCommand.Create();
     }
 }

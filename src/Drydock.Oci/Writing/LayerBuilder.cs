@@ -62,8 +62,22 @@ public sealed class LayerBuilder
         Add(EntryPaths.Join(Normalize(path), ".wh..wh..opq"), new Entry(TarEntryType.RegularFile, FileMode, 0, 0));
 
     /// <summary>Writes the layer to <paramref name="output"/> and describes it with OCI media types.</summary>
-    public async Task<BuiltLayer> WriteAsync(Stream output, LayerCompression compression,
-        CancellationToken cancellationToken)
+    public Task<BuiltLayer> WriteAsync(Stream output, LayerCompression compression,
+        CancellationToken cancellationToken) =>
+        WriteBlobAsync(output, compression, tar => WriteTarAsync(tar, cancellationToken));
+
+    /// <summary>
+    /// Compresses an existing tar stream into a layer blob as it is, for tarballs made by other
+    /// tools such as mmdebstrap; the tar is not re-sorted.
+    /// </summary>
+    public static Task<BuiltLayer> CompressAsync(Stream tar, Stream output, LayerCompression compression,
+        CancellationToken cancellationToken) =>
+        WriteBlobAsync(output, compression, hashing => tar.CopyToAsync(hashing, 1 << 20, cancellationToken));
+
+    // Hashes the tar on its way into the compressor and the blob on its way out, giving the
+    // diff_id and the descriptor in one pass.
+    private static async Task<BuiltLayer> WriteBlobAsync(Stream output, LayerCompression compression,
+        Func<Stream, Task> writeTar)
     {
         var compressed = new HashingWriteStream(output, leaveOpen: true);
         await using (compressed.ConfigureAwait(false))
@@ -75,7 +89,7 @@ public sealed class LayerBuilder
                 var tar = new HashingWriteStream(compressor, leaveOpen: true);
                 await using (tar.ConfigureAwait(false))
                 {
-                    await WriteTarAsync(tar, cancellationToken).ConfigureAwait(false);
+                    await writeTar(tar).ConfigureAwait(false);
                     diffId = tar.Finish();
                 }
             }
