@@ -28,6 +28,6 @@ internal static class DrydockCommand
     {
         yield return CopyCommand.Create();
         yield return InspectCommand.Create();
-        yield break;
+        yield return UnpackCommand.Create();
     }
 }
