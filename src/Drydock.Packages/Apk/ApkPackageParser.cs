@@ -1,4 +1,5 @@
 using Drydock.Packages.Inventory;
+using Drydock.Packages.Versions;
 
 namespace Drydock.Packages.Apk;
 
@@ -113,6 +114,12 @@ internal sealed class ApkPackageParser
             return null;
         }
 
+        if (!ApkVersion.TryParse(version, out var parsed))
+        {
+            _error = $"Package '{name}' has version '{version}' that apk rejects.";
+            return null;
+        }
+
         return new InstalledPackage
         {
             Type = PackageType.Apk,
@@ -126,8 +133,10 @@ internal sealed class ApkPackageParser
             InstalledSize = long.TryParse(Field('I'), out var size) ? size : null,
             Database = _database,
             Files = _includeFiles ? _files.ToArray() : null,
-            Apk = new ApkPackageDetails(
-                Field('C'), Field('c'), long.TryParse(Field('t'), out var time) ? time : null),
+            Apk = new ApkPackageDetails(Field('C'), Field('c'), long.TryParse(Field('t'), out var time) ? time : null)
+            {
+                ParsedVersion = parsed,
+            },
         };
     }
 
