@@ -21,6 +21,9 @@ internal sealed class RpmDatabaseReader : IPackageDatabaseReader
         ("Packages", RpmDatabaseFormat.BerkeleyDb),
     ];
 
+    public bool IsDatabasePath(string absolutePath) =>
+        _directories.Any(directory => _databaseFiles.Any(file => absolutePath == directory + "/" + file.FileName));
+
     public void Read(IRootFileSystem root, PackageInventoryOptions options, PackageInventoryResult result)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);

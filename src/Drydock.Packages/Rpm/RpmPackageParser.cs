@@ -118,7 +118,8 @@ internal static class RpmPackageParser
         }
         catch (FormatException exception)
         {
-            throw new InvalidDataException($"Package '{name}' has a version rpm rejects: {exception.Message}", exception);
+            throw new InvalidDataException(
+                $"Package '{name}' has a version rpm rejects: {exception.Message}", exception);
         }
     }
 
