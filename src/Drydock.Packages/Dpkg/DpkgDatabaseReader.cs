@@ -106,8 +106,8 @@ internal sealed class DpkgDatabaseReader : IPackageDatabaseReader
     private static IReadOnlyList<string> ListFiles(
         DpkgFileLists files, string path, InstalledPackage package, int count)
     {
-        // A status.d entry's file list is the md5sums file beside it; with several stanzas in
-        // one file it cannot be told apart, so only the info directory is used for those.
+        // A status.d entry's file list is the md5sums file beside it. When one file has several
+        // stanzas, nothing says which stanza owns that list, so only the info directory is used.
         var beside = path != StatusFile && count == 1 ? files.FromMd5sums(path + ".md5sums", package.Name) : null;
         return beside ?? files.ForPackage(package.Name, package.Architecture) ?? [];
     }

@@ -14,7 +14,6 @@ internal sealed class RpmBerkeleyDatabase
     private const uint HashMagic = 0x061561;
     private const int PageHeaderSize = 26;
     private const int MaxPageCount = 1 << 22;
-    private const int MaxValueLength = 0x0fffffff;
 
     // Page types (db_page.h).
     private const byte HashUnsortedPage = 2;
@@ -171,7 +170,7 @@ internal sealed class RpmBerkeleyDatabase
     private byte[] ReadOverflow(uint first, uint length)
     {
         // Check the claim against what the file can hold before allocating for it.
-        if (length > MaxValueLength || length > (long)_pageCount * (_pageSize - PageHeaderSize))
+        if (length > RpmHeader.MaxBlobLength || length > (long)_pageCount * (_pageSize - PageHeaderSize))
         {
             throw Corrupt(first, $"an overflow value claims '{length}' bytes");
         }

@@ -13,7 +13,8 @@ internal sealed class RpmDatabaseReader : IPackageDatabaseReader
     // leaving a symbolic link behind, so the two usually resolve to one directory.
     private static readonly string[] _directories = ["/usr/lib/sysimage/rpm", "/var/lib/rpm"];
 
-    // One backend is active per directory; rpm --rebuilddb removes the old one when it converts.
+    // rpm reads only the backend that its %_db_backend macro names, so one file per directory
+    // is read. NOTE: the order below is a guess at that macro when several files are present.
     private static readonly (string FileName, RpmDatabaseFormat Format)[] _databaseFiles =
     [
         ("rpmdb.sqlite", RpmDatabaseFormat.Sqlite),

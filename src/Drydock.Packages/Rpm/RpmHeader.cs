@@ -12,10 +12,14 @@ namespace Drydock.Packages.Rpm;
 /// </summary>
 internal sealed class RpmHeader
 {
-    // Limits from rpm 4.18 lib/header_internal.h: at most 0xffff entries and 256 MiB of data.
+    // rpm's lib/header_internal.h (hdrchkTags, hdrchkData) allows at most 0xffff entries and
+    // under 16 MiB of data.
     private const int MaxEntries = 0xffff;
-    private const int MaxDataLength = 0x0fffffff;
+    private const int MaxDataLength = 0x00ffffff;
     private const int EntrySize = 16;
+
+    /// <summary>The size of the largest header rpm accepts: preamble, entries and data.</summary>
+    public const int MaxBlobLength = 8 + (MaxEntries * EntrySize) + MaxDataLength;
 
     private readonly byte[] _blob;
     private readonly int _dataStart;

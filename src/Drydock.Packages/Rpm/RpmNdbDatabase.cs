@@ -20,7 +20,6 @@ internal static class RpmNdbDatabase
     private const int BlobHeadSize = 16;
     private const int BlobTailSize = 12;
     private const int MaxSlotPages = 1 << 16;
-    private const int MaxBlobLength = 0x0fffffff;
 
     /// <summary>Yields each package's number and header blob, by package number.</summary>
     /// <exception cref="InvalidDataException">The file is not an intact NDB package database.</exception>
@@ -103,7 +102,7 @@ internal static class RpmNdbDatabase
             throw Corrupt(path, $"the blob of package {package} has magic '0x{magic:x8}' and owner '{owner}'");
         }
 
-        if (length > MaxBlobLength || BlobHeadSize + length + BlobTailSize > size)
+        if (length > RpmHeader.MaxBlobLength || BlobHeadSize + length + BlobTailSize > size)
         {
             throw Corrupt(path, $"the blob of package {package} claims '{length}' bytes in {size} bytes of blocks");
         }
