@@ -81,7 +81,14 @@ internal sealed class RpmDatabaseReader : IPackageDatabaseReader
         foreach (var (fileName, format) in _databaseFiles)
         {
             var path = directory + "/" + fileName;
-            if (root.ResolvePath(path) is { } resolved)
+            if (root.ResolvePath(path) is not { } resolved)
+            {
+                continue;
+            }
+
+            // A directory or other non-file at the path is not a database.
+            using var probe = root.OpenRead(path);
+            if (probe is not null)
             {
                 return (path, resolved, format);
             }
