@@ -4,10 +4,10 @@ using Drydock.Packages.Inventory;
 namespace Drydock.Benchmarks;
 
 /// <summary>
-/// Measures reading one real package database from a directory root, parse and all: the dpkg
-/// status of a Debian 12 minbase root (88 packages) and of an Ubuntu 18.04 texlive image (357),
-/// the apk database of Alpine 3.18 (15), and the rpm databases of CBL-Mariner 2.0 (SQLite, 129),
-/// SLE 15 (NDB, 35) and RHEL 8 (Berkeley DB, 1 package on 23 pages).
+/// Measures reading one real package database from a directory root, parsing included. The
+/// databases are the dpkg status of a Debian 12 minbase root (88 packages) and of an Ubuntu
+/// 18.04 texlive image (357), the apk database of Alpine 3.18 (15), and the rpm databases of
+/// CBL-Mariner 2.0 (SQLite, 129), SLE 15 (NDB, 35) and RHEL 8 (Berkeley DB, 1 package on 23 pages).
 /// </summary>
 [MemoryDiagnoser]
 public class PackageDatabaseBenchmarks

@@ -7,7 +7,7 @@ namespace Drydock.Packages.Rpm;
 /// database whose keys are package numbers and whose values are headers, usually on overflow
 /// pages. Only the on-disk format is read (Berkeley DB 5.3 <c>dbinc/db_page.h</c>): the
 /// metadata page, then every hash page in file order, following overflow chains. Integers are
-/// in the byte order of the machine that wrote the file, which the metadata magic tells.
+/// in the byte order of the machine that wrote the file, found from the metadata magic.
 /// </summary>
 internal sealed class RpmBerkeleyDatabase
 {

@@ -104,7 +104,7 @@ internal sealed class RpmDatabaseReader : IPackageDatabaseReader
             return RpmSqliteDatabase.ReadBlobs(localPath, path);
         }
 
-        // SQLite reads files, not streams: copy the database out of the image for the moment.
+        // SQLite opens files, not streams, so the database is copied to a temporary file first.
         var temporary = Path.Combine(Path.GetTempPath(), $"drydock-rpmdb-{Guid.NewGuid():N}.sqlite");
         try
         {
