@@ -4,8 +4,8 @@ using Drydock.Packages.Versions;
 namespace Drydock.Packages.Apk;
 
 /// <summary>
-/// Parses apk's installed database: records separated by blank lines, one <c>X:value</c> field
-/// per line (apk-tools 2.14 <c>src/database.c</c>, apk_db_index_read and apk_db_fdb_read).
+/// Parses apk's installed database, as apk-tools writes it: records separated by blank lines,
+/// one <c>X:value</c> field per line.
 /// </summary>
 internal sealed class ApkPackageParser
 {

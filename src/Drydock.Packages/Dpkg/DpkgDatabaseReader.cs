@@ -107,7 +107,7 @@ internal sealed class DpkgDatabaseReader : IPackageDatabaseReader
         DpkgFileLists files, string path, InstalledPackage package, int count)
     {
         // A status.d entry's file list is the md5sums file beside it. When one file has several
-        // stanzas, nothing says which stanza owns that list, so only the info directory is used.
+        // stanzas, that list does not name its stanza, so only the info directory is used.
         var beside = path != StatusFile && count == 1 ? files.FromMd5sums(path + ".md5sums", package.Name) : null;
         return beside ?? files.ForPackage(package.Name, package.Architecture) ?? [];
     }

@@ -7,8 +7,8 @@ namespace Drydock.Packages.Rpm;
 /// An rpm header as the package databases store it: a count of index entries, the size of the
 /// data store, the entries (tag, type, offset, count; 16 bytes each, big-endian) and the data.
 /// Every offset and count is checked against the data store when the header is parsed, because
-/// a database is untrusted input. Layout: rpm 4.18 <c>lib/header.c</c> and
-/// <c>doc/manual/format_header.md</c>.
+/// a database is untrusted input. Layout: rpm's <c>docs/manual/hregions.md</c> and
+/// <c>lib/header_internal.h</c>.
 /// </summary>
 internal sealed class RpmHeader
 {
@@ -241,7 +241,7 @@ internal sealed class RpmHeader
     private readonly record struct Entry(int Tag, RpmTagType Type, int Offset, int Count);
 }
 
-/// <summary>Data types of header entries (rpm 4.18 <c>include/rpm/rpmtag.h</c>, rpmTagType_e).</summary>
+/// <summary>Data types of header entries, numbered as rpm's rpmTagType_e numbers them.</summary>
 internal enum RpmTagType
 {
     Null = 0,
@@ -256,7 +256,7 @@ internal enum RpmTagType
     I18nString = 9,
 }
 
-/// <summary>The header tags that the inventory reads (rpm 4.18 <c>include/rpm/rpmtag.h</c>).</summary>
+/// <summary>The header tags that the inventory reads, numbered as rpm's rpmTag_e numbers them.</summary>
 internal static class RpmTag
 {
     public const int SigMd5 = 261;
