@@ -118,7 +118,7 @@ public sealed class DebArchiveReaderTests : IDisposable
     }
 
     [Fact]
-    public void ReadDataEntries_RejectsHardLinkToUnknownFile()
+    public void ReadDataEntries_RejectsUnknownHardLink()
     {
         var bytes = DebBuilder.Deb(DebBuilder.Link(TarEntryType.HardLink, "./usr/bin/x", "/etc/shadow"));
 

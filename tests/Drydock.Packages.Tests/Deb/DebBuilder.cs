@@ -53,7 +53,7 @@ internal static class DebBuilder
     public static TarEntry Link(TarEntryType type, string name, string target) =>
         new GnuTarEntry(type, name) { LinkName = target };
 
-    /// <summary>Returns a complete .deb whose data.tar.gz holds the entries.</summary>
+    /// <summary>Returns a complete .deb whose data.tar.gz contains the entries.</summary>
     public static byte[] Deb(params TarEntry[] dataEntries) => Ar(
         ("debian-binary", "2.0\n"u8.ToArray()),
         ("control.tar.gz", TarGz(File("./control", Control))),
