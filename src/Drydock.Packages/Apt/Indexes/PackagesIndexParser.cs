@@ -72,10 +72,10 @@ public static class PackagesIndexParser
     /// <summary>The raw values of the fields kept from one stanza.</summary>
     private sealed class StanzaFields
     {
-        private readonly string?[] _values = new string?[Names.Length];
+        private readonly string?[] _values = new string?[_names.Length];
         private bool _any;
 
-        private static readonly byte[][] Names =
+        private static readonly byte[][] _names =
         [
             "Package"u8.ToArray(), "Version"u8.ToArray(), "Architecture"u8.ToArray(), "Multi-Arch"u8.ToArray(),
             "Source"u8.ToArray(), "Essential"u8.ToArray(), "Priority"u8.ToArray(), "Filename"u8.ToArray(),
@@ -95,9 +95,9 @@ public static class PackagesIndexParser
             }
 
             var name = line[..colon];
-            for (var i = 0; i < Names.Length; i++)
+            for (var i = 0; i < _names.Length; i++)
             {
-                if (name.SequenceEqual(Names[i]))
+                if (name.SequenceEqual(_names[i]))
                 {
                     _values[i] = Encoding.UTF8.GetString(line[(colon + 1)..].Trim((byte)' '));
                     return;
