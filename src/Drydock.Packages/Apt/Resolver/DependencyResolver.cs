@@ -231,7 +231,8 @@ public sealed class DependencyResolver
             }
         }
 
-        return attempted || Fail([.. chain, $"depends on {text}"], "which no available package satisfies");
+        // When alternatives were tried, the deepest failure among them is already recorded.
+        return !attempted && Fail([.. chain, $"depends on {text}"], "which no available package satisfies");
     }
 
     private IEnumerable<PackageRecord> Options(Relation relation, PackageRecord depender)
