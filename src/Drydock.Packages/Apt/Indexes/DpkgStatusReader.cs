@@ -19,7 +19,7 @@ public static class DpkgStatusReader
         return Parse(buffer.ToArray(), StatusPath);
     }
 
-    public static IReadOnlyList<PackageRecord> Parse(ReadOnlySpan<byte> content, string location)
+    public static IReadOnlyList<PackageRecord> Parse(ReadOnlyMemory<byte> content, string location)
     {
         var parsed = PackagesIndexParser.Parse(content, location);
         return [.. parsed.Records.Where(IsInstalled)];
