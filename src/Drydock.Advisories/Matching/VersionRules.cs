@@ -1,3 +1,5 @@
+using Drydock.Packages.Versions;
+
 namespace Drydock.Advisories.Matching;
 
 /// <summary>
@@ -27,9 +29,9 @@ internal abstract class VersionRules
 
         public override string Name => "Debian";
 
-        public override bool IsValid(string version) => true;
+        public override bool IsValid(string version) => DebianVersion.TryParse(version, out _);
 
-        public override int Compare(string left, string right) => string.CompareOrdinal(left, right);
+        public override int Compare(string left, string right) => DebianVersion.Compare(left, right);
     }
 
     private sealed class ApkRules : VersionRules
