@@ -57,6 +57,8 @@ internal static class RedHatCsafParser
         }
 
         var remediations = Remediations(vulnerability);
+        // Each architecture's RPM is its own product; they state the same thing once stored.
+        var written = new HashSet<AffectedRecord>();
         foreach (var group in statuses.EnumerateObject())
         {
             foreach (var productId in group.Value.EnumerateArray().Select(p => p.GetString()).OfType<string>())
@@ -73,7 +75,7 @@ internal static class RedHatCsafParser
                 }
 
                 remediations.TryGetValue(productId, out var remediation);
-                if (ToRecord(group.Name, component, remediation, context) is { } record)
+                if (ToRecord(group.Name, component, remediation, context) is { } record && written.Add(record))
                 {
                     sink.Add(record);
                 }

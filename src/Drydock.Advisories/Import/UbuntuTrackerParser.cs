@@ -28,7 +28,7 @@ internal static class UbuntuTrackerParser
         var priority = OsvParser.OptionalString(root, "priority");
         var cvss = FirstCvss(root);
         var pockets = packages.EnumerateObject().ToDictionary(p => p.Name, p => p.Value, StringComparer.Ordinal);
-        foreach (var (release, entries) in pockets)
+        foreach (var release in Releases(pockets.Keys))
         {
             if (DistributionReleases.UbuntuNamespace(release) is not { } ns)
             {
@@ -36,9 +36,12 @@ internal static class UbuntuTrackerParser
             }
 
             sink.Namespace(ns);
+            var entries = pockets.GetValueOrDefault(release);
             foreach (var package in PackageNames(release, pockets))
             {
-                var fromRelease = entries.TryGetProperty(package, out var entry);
+                var entry = default(JsonElement);
+                var fromRelease = entries.ValueKind == JsonValueKind.Object
+                    && entries.TryGetProperty(package, out entry);
                 if (!fromRelease)
                 {
                     entry = FindEntry(release, package, pockets);
@@ -143,6 +146,31 @@ internal static class UbuntuTrackerParser
         }
 
         return null;
+    }
+
+    // The releases a CVE speaks of, including those named only by an Ubuntu Pro pocket
+    // (esm-infra/bionic, trusty/esm).
+    private static SortedSet<string> Releases(IEnumerable<string> pockets)
+    {
+        var releases = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var pocket in pockets)
+        {
+            var slash = pocket.IndexOf('/');
+            if (slash < 0)
+            {
+                releases.Add(pocket);
+            }
+            else if (pocket.StartsWith("esm-", StringComparison.Ordinal))
+            {
+                releases.Add(pocket[(slash + 1)..]);
+            }
+            else if (pocket.EndsWith("/esm", StringComparison.Ordinal))
+            {
+                releases.Add(pocket[..slash]);
+            }
+        }
+
+        return releases;
     }
 
     private static string[] ProPockets(string release) =>
