@@ -1,0 +1,111 @@
+using System.Text;
+using Drydock.Packages.Deb822;
+using Drydock.Packages.Inventory;
+
+namespace Drydock.Packages.Dpkg;
+
+/// <summary>
+/// Reads the dpkg database: <c>/var/lib/dpkg/status</c> and the per-package files of
+/// distroless images in <c>/var/lib/dpkg/status.d/</c>. Only these paths are read, so a file
+/// named <c>status</c> elsewhere (vcpkg uses the same format) is never taken for a dpkg database.
+/// </summary>
+internal sealed class DpkgDatabaseReader : IPackageDatabaseReader
+{
+    private const string AdminDirectory = "/var/lib/dpkg";
+    private const string StatusFile = AdminDirectory + "/status";
+    private const string StatusDirectory = AdminDirectory + "/status.d";
+
+    // Control files that distroless images keep beside each status.d stanza file.
+    private static readonly string[] ControlFileSuffixes =
+    [
+        ".md5sums", ".conffiles", ".preinst", ".postinst", ".prerm", ".postrm", ".triggers",
+        ".shlibs", ".symbols", ".templates", ".config", ".list",
+    ];
+
+    public void Read(IRootFileSystem root, PackageInventoryOptions options, PackageInventoryResult result)
+    {
+        var statusFiles = new List<string>();
+        if (root.OpenRead(StatusFile) is { } probe)
+        {
+            probe.Dispose();
+            statusFiles.Add(StatusFile);
+        }
+
+        statusFiles.AddRange(root.List(StatusDirectory).Where(IsStanzaFile));
+        if (statusFiles.Count == 0)
+        {
+            return;
+        }
+
+        var files = options.IncludeFiles ? new DpkgFileLists(root, AdminDirectory) : null;
+        var seen = new Dictionary<(string, string?), string>();
+        foreach (var path in statusFiles)
+        {
+            using var stream = root.OpenRead(path);
+            if (stream is null)
+            {
+                continue;
+            }
+
+            result.AddDatabase(path);
+            ReadStatusFile(stream, path, files, seen, result);
+        }
+    }
+
+    private static void ReadStatusFile(
+        Stream stream,
+        string path,
+        DpkgFileLists? files,
+        Dictionary<(string, string?), string> seen,
+        PackageInventoryResult result)
+    {
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        var packages = new List<InstalledPackage>();
+        foreach (var stanza in Deb822Reader.ReadAll(reader))
+        {
+            var (package, error) = DpkgPackageParser.Parse(stanza, path);
+            if (error is not null)
+            {
+                result.Report(path, stanza.LineNumber, error);
+                continue;
+            }
+
+            if (package is null)
+            {
+                continue;
+            }
+
+            // dpkg identifies a package by name and architecture (Multi-Arch: same packages
+            // appear once per architecture).
+            if (seen.TryGetValue((package.Name, package.Architecture), out var first))
+            {
+                result.Report(path, stanza.LineNumber,
+                    $"Package '{package}' is listed again; the entry in '{first}' is kept.");
+                continue;
+            }
+
+            seen[(package.Name, package.Architecture)] = path;
+            packages.Add(package);
+        }
+
+        foreach (var package in packages)
+        {
+            result.Add(files is null ? package : package with { Files = ListFiles(files, path, package, packages.Count) });
+        }
+    }
+
+    private static IReadOnlyList<string> ListFiles(DpkgFileLists files, string path, InstalledPackage package, int count)
+    {
+        // A status.d entry's file list is the md5sums file beside it; with several stanzas in
+        // one file it cannot be told apart, so only the info directory is used for those.
+        var beside = path != StatusFile && count == 1 ? files.FromMd5sums(path + ".md5sums", package.Name) : null;
+        return beside ?? files.ForPackage(package.Name, package.Architecture) ?? [];
+    }
+
+    private static bool IsStanzaFile(string path)
+    {
+        var name = path[(path.LastIndexOf('/') + 1)..];
+        return !name.StartsWith('.')
+            && !ControlFileSuffixes.Any(suffix => name.EndsWith(suffix, StringComparison.Ordinal));
+    }
+}

@@ -1,0 +1,120 @@
+using Drydock.Packages.Inventory;
+
+namespace Drydock.Packages.Rpm;
+
+/// <summary>
+/// Reads the rpm database: <c>rpmdb.sqlite</c> (SQLite), <c>Packages.db</c> (SUSE's NDB) or
+/// <c>Packages</c> (Berkeley DB hash), in <c>/usr/lib/sysimage/rpm</c> or <c>/var/lib/rpm</c>.
+/// Headers are parsed here; no rpm binary or library is used.
+/// </summary>
+internal sealed class RpmDatabaseReader : IPackageDatabaseReader
+{
+    // rpm's %_dbpath: /var/lib/rpm until Fedora 36 and openSUSE moved it to /usr/lib/sysimage/rpm,
+    // leaving a symbolic link behind, so the two usually resolve to one directory.
+    private static readonly string[] Directories = ["/usr/lib/sysimage/rpm", "/var/lib/rpm"];
+
+    // One backend is active per directory; rpm --rebuilddb removes the old one when it converts.
+    private static readonly (string FileName, RpmDatabaseFormat Format)[] Files =
+    [
+        ("rpmdb.sqlite", RpmDatabaseFormat.Sqlite),
+        ("Packages.db", RpmDatabaseFormat.Ndb),
+        ("Packages", RpmDatabaseFormat.BerkeleyDb),
+    ];
+
+    public void Read(IRootFileSystem root, PackageInventoryOptions options, PackageInventoryResult result)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var directory in Directories)
+        {
+            var database = FindDatabase(root, directory);
+            if (database is null || !seen.Add(database.Value.ResolvedPath))
+            {
+                continue;
+            }
+
+            // NOTE: when both directories hold separate databases, the first one found is read
+            // and the other is taken for a leftover of a %_dbpath move.
+            ReadDatabase(root, database.Value.Path, database.Value.Format, options, result);
+            return;
+        }
+    }
+
+    /// <summary>Reads one database file of a known format.</summary>
+    internal static void ReadDatabase(
+        IRootFileSystem root,
+        string path,
+        RpmDatabaseFormat format,
+        PackageInventoryOptions options,
+        PackageInventoryResult result)
+    {
+        using var stream = root.OpenRead(path)
+            ?? throw new FileNotFoundException($"The rpm database '{path}' is missing.", path);
+        var blobs = format switch
+        {
+            RpmDatabaseFormat.Sqlite => ReadSqlite(stream, path),
+            RpmDatabaseFormat.Ndb => RpmNdbDatabase.ReadBlobs(stream, path),
+            _ => RpmBerkeleyDatabase.ReadBlobs(stream, path),
+        };
+
+        result.AddDatabase(path);
+        foreach (var (record, blob) in blobs)
+        {
+            try
+            {
+                var header = RpmHeader.Parse(blob);
+                result.Add(RpmPackageParser.Parse(header, path, options.IncludeFiles));
+            }
+            catch (InvalidDataException exception)
+            {
+                result.Report(path, record, exception.Message);
+            }
+        }
+    }
+
+    private static (string Path, string ResolvedPath, RpmDatabaseFormat Format)? FindDatabase(
+        IRootFileSystem root, string directory)
+    {
+        foreach (var (fileName, format) in Files)
+        {
+            var path = directory + "/" + fileName;
+            if (root.ResolvePath(path) is { } resolved)
+            {
+                return (path, resolved, format);
+            }
+        }
+
+        return null;
+    }
+
+    private static List<(int, byte[])> ReadSqlite(Stream stream, string path)
+    {
+        if (stream is FileStream { Name: var localPath })
+        {
+            return RpmSqliteDatabase.ReadBlobs(localPath, path);
+        }
+
+        // SQLite reads files, not streams: copy the database out of the image for the moment.
+        var temporary = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"drydock-rpmdb-{Guid.NewGuid():N}.sqlite");
+        try
+        {
+            using (var copy = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
+            {
+                stream.CopyTo(copy);
+            }
+
+            return RpmSqliteDatabase.ReadBlobs(temporary, path);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+}
+
+/// <summary>The storage backends of the rpm database.</summary>
+internal enum RpmDatabaseFormat
+{
+    Sqlite,
+    Ndb,
+    BerkeleyDb,
+}

@@ -1,0 +1,43 @@
+using Drydock.Packages.Inventory;
+using Drydock.Testing;
+
+namespace Drydock.Packages.Tests.Inventory;
+
+public sealed class PackageInventoryTests
+{
+    [Fact]
+    public void EmptyRoot_NoPackages()
+    {
+        using var root = new TemporaryRoot();
+
+        var result = PackageInventory.Read(root.FileSystem);
+
+        Assert.Empty(result.Packages);
+        Assert.Empty(result.Databases);
+        Assert.Empty(result.Diagnostics);
+    }
+
+    [Fact]
+    public void SeveralDatabases_AllRead()
+    {
+        using var root = new TemporaryRoot()
+            .Copy(SharedData.Require("pkgdb-fixtures/dpkg/claircore-postgresql.status"), "/var/lib/dpkg/status")
+            .Copy(SharedData.Require("pkgdb-fixtures/apk/grype-match-coverage.installed"), "/lib/apk/db/installed")
+            .Copy(SharedData.Require("pkgdb-fixtures/rpm/rhel8-libuuid.Packages"), "/var/lib/rpm/Packages");
+
+        var result = PackageInventory.Read(root.FileSystem);
+
+        Assert.Equal(["/var/lib/dpkg/status", "/lib/apk/db/installed", "/var/lib/rpm/Packages"], result.Databases);
+        Assert.Equal(3, result.Packages.Count(p => p.Type == PackageType.Deb));
+        Assert.Equal(3, result.Packages.Count(p => p.Type == PackageType.Apk));
+        Assert.Equal(1, result.Packages.Count(p => p.Type == PackageType.Rpm));
+    }
+
+    [Fact]
+    public void Diagnostic_PrintsFileAndLine()
+    {
+        var diagnostic = new PackageDiagnostic("/var/lib/dpkg/status", 12, "Package 'x' has no version.");
+
+        Assert.Equal("/var/lib/dpkg/status:12: Package 'x' has no version.", diagnostic.ToString());
+    }
+}
