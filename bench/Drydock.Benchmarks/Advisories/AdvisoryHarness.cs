@@ -1,3 +1,4 @@
+using Drydock.Packages.Inventory;
 using System.Diagnostics;
 using Drydock.Advisories;
 using Drydock.Advisories.Import;

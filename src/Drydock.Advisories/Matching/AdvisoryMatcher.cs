@@ -146,8 +146,12 @@ public sealed class AdvisoryMatcher(AdvisoryStore store, TimeProvider? clock = n
 
             anyApplies = true;
             var rowVerdict = RowVerdict(rules, row, version);
-            if (rowVerdict is { } candidate && (verdictRow is null || Rank(candidate) < Rank(verdict)))
+            if (rowVerdict is { } candidate && (verdictRow is null || Rank(candidate) < Rank(verdict)
+                || (candidate == Verdict.Fixable && verdict == Verdict.Fixable
+                    && rules.Compare(row.FixedVersion!, verdictRow.FixedVersion!) < 0)))
             {
+                // Among several fixes (advisories for different updates of one release), the
+                // earliest one that covers the installed version is reported.
                 verdict = candidate;
                 verdictRow = row;
             }

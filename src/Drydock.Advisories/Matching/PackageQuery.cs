@@ -1,12 +1,6 @@
-namespace Drydock.Advisories;
+using Drydock.Packages.Inventory;
 
-/// <summary>The package formats whose advisories Drydock matches.</summary>
-public enum PackageType
-{
-    Deb,
-    Apk,
-    Rpm,
-}
+namespace Drydock.Advisories;
 
 /// <summary>
 /// One installed package as the matcher needs it. Debian and Ubuntu advisories are keyed by
@@ -41,4 +35,29 @@ public sealed record PackageQuery(
     /// MODULARITYLABEL), or null for a package outside any module.
     /// </summary>
     public string? Module { get; init; }
+
+    /// <summary>Makes the query for a package of an image's inventory.</summary>
+    public static PackageQuery FromInstalled(InstalledPackage package)
+    {
+        ArgumentNullException.ThrowIfNull(package);
+        if (package.Rpm is { } rpm)
+        {
+            // Red Hat statements carry a full EVR, so a missing epoch is written as 0.
+            var evr = $"{rpm.Epoch ?? 0}:{rpm.Version}-{rpm.Release}";
+            return new PackageQuery(package.Name, evr, package.SourceName, null, package.Architecture, package.Type)
+            {
+                Module = ModuleStream(rpm.ModularityLabel),
+            };
+        }
+
+        return new PackageQuery(
+            package.Name, package.Version, package.SourceName, package.SourceVersion, package.Architecture, package.Type);
+    }
+
+    // A MODULARITYLABEL is NAME:STREAM:VERSION:CONTEXT; advisories name NAME:STREAM.
+    private static string? ModuleStream(string? label)
+    {
+        var parts = label?.Split(':');
+        return parts is { Length: >= 2 } && parts[0].Length > 0 ? $"{parts[0]}:{parts[1]}" : null;
+    }
 }

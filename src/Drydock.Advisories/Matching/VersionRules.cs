@@ -40,9 +40,9 @@ internal abstract class VersionRules
 
         public override string Name => "apk";
 
-        public override bool IsValid(string version) => true;
+        public override bool IsValid(string version) => ApkVersion.TryParse(version, out _);
 
-        public override int Compare(string left, string right) => string.CompareOrdinal(left, right);
+        public override int Compare(string left, string right) => ApkVersionComparer.Compare(left, right);
     }
 
     private sealed class RpmRules : VersionRules
@@ -51,8 +51,9 @@ internal abstract class VersionRules
 
         public override string Name => "RPM";
 
-        public override bool IsValid(string version) => true;
+        public override bool IsValid(string version) => RpmVersion.TryParse(version, out _);
 
-        public override int Compare(string left, string right) => string.CompareOrdinal(left, right);
+        public override int Compare(string left, string right) =>
+            RpmVersion.Parse(left).CompareTo(RpmVersion.Parse(right));
     }
 }
