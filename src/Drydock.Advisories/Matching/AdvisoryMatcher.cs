@@ -11,9 +11,6 @@ namespace Drydock.Advisories.Matching;
 /// </summary>
 public sealed class AdvisoryMatcher(AdvisoryStore store, TimeProvider? clock = null)
 {
-    // SQLite's default limit is 999 host parameters per statement; PostgreSQL's is higher.
-    private const int QueryBatch = 500;
-
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
     /// <summary>
@@ -42,17 +39,31 @@ public sealed class AdvisoryMatcher(AdvisoryStore store, TimeProvider? clock = n
         var rules = VersionRules.For(ns.Family);
         var warnings = new List<string>();
         var lookups = Lookups(ns, packages, rules, warnings);
+        var comparer = new CachedVersionComparer(rules);
         var rows = ReadRows(ns, lookups.Keys);
         var findings = new List<Finding>();
+        var decided = new Dictionary<(string Name, string Version, string Stream), List<Finding>>();
         foreach (var (name, queries) in lookups)
         {
             foreach (var (query, version) in queries)
             {
-                findings.AddRange(MatchPackage(ns, rules, rows, name, query, version, productStream));
+                // Binaries of one source share its name and version, so each is decided once.
+                var stream = ExpectedStream(ns, query, productStream);
+                if (!decided.TryGetValue((name, version, stream), out var templates))
+                {
+                    templates = MatchName(ns, comparer, rows, name, query.Name, version, stream).ToList();
+                    decided[(name, version, stream)] = templates;
+                }
+
+                findings.AddRange(templates.Select(t => t with { Package = query }));
             }
         }
 
-        findings.Sort((a, b) => (a.Package.Name, a.Vulnerability).CompareTo((b.Package.Name, b.Vulnerability)));
+        findings.Sort((a, b) =>
+        {
+            var byPackage = string.CompareOrdinal(a.Package.Name, b.Package.Name);
+            return byPackage != 0 ? byPackage : string.CompareOrdinal(a.Vulnerability, b.Vulnerability);
+        });
         return new MatchResult
         {
             Namespace = ns,
@@ -94,25 +105,24 @@ public sealed class AdvisoryMatcher(AdvisoryStore store, TimeProvider? clock = n
         return lookups;
     }
 
-    private IEnumerable<Finding> MatchPackage(
+    private static IEnumerable<Finding> MatchName(
         AdvisoryNamespace ns,
-        VersionRules rules,
+        CachedVersionComparer rules,
         Dictionary<string, List<StoredRow>> rows,
         string name,
-        PackageQuery query,
+        string binaryName,
         string version,
-        string productStream)
+        string stream)
     {
         if (!rows.TryGetValue(name, out var packageRows))
         {
             yield break;
         }
 
-        var stream = ExpectedStream(ns, query, productStream);
         foreach (var group in packageRows.Where(r => r.Stream == stream).GroupBy(r => r.Vulnerability))
         {
             if (ns.Family is DistributionFamily.RedHat && name.StartsWith("src:", StringComparison.Ordinal)
-                && rows.TryGetValue(query.Name, out var binaryRows)
+                && rows.TryGetValue(binaryName, out var binaryRows)
                 && binaryRows.Any(r => r.Vulnerability == group.Key && r.Stream == stream))
             {
                 // The binary RPM's own statement wins over its source RPM's.
@@ -121,7 +131,7 @@ public sealed class AdvisoryMatcher(AdvisoryStore store, TimeProvider? clock = n
 
             if (Evaluate(rules, group.ToList(), version) is { } finding)
             {
-                yield return finding with { Package = query, MatchedName = name, MatchedVersion = version };
+                yield return finding with { MatchedName = name, MatchedVersion = version };
             }
         }
     }
@@ -131,7 +141,7 @@ public sealed class AdvisoryMatcher(AdvisoryStore store, TimeProvider? clock = n
     /// it: the most trusted source's own record gives the verdict, advisories from every
     /// source are listed.
     /// </summary>
-    private static Finding? Evaluate(VersionRules rules, List<StoredRow> rows, string version)
+    private static Finding? Evaluate(CachedVersionComparer rules, List<StoredRow> rows, string version)
     {
         var chosen = ChooseStatements(rows);
         StoredRow? verdictRow = null;
@@ -165,9 +175,8 @@ public sealed class AdvisoryMatcher(AdvisoryStore store, TimeProvider? clock = n
         return new Finding
         {
             Vulnerability = verdictRow.Vulnerability,
-            Advisories = rows.Select(r => r.Advisory).Where(a => a.Length > 0).Distinct().Order().ToList(),
-            Aliases = rows.SelectMany(r => (r.Aliases ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries))
-                .Distinct().Order().ToList(),
+            Advisories = Collect(rows, static r => r.Advisory),
+            Aliases = Collect(rows, static r => r.Aliases),
             Package = null!,
             MatchedName = "",
             MatchedVersion = "",
@@ -181,8 +190,30 @@ public sealed class AdvisoryMatcher(AdvisoryStore store, TimeProvider? clock = n
         };
     }
 
+    // Gathers the distinct ids of a column across statements; most findings have none or one.
+    private static IReadOnlyList<string> Collect(List<StoredRow> rows, Func<StoredRow, string?> column)
+    {
+        SortedSet<string>? ids = null;
+        foreach (var row in rows)
+        {
+            var value = column(row);
+            if (string.IsNullOrEmpty(value))
+            {
+                continue;
+            }
+
+            ids ??= new SortedSet<string>(StringComparer.Ordinal);
+            foreach (var id in value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            {
+                ids.Add(id);
+            }
+        }
+
+        return ids is null ? [] : [.. ids];
+    }
+
     // A fixed statement about a version at or past the fix resolves it: no verdict.
-    private static Verdict? RowVerdict(VersionRules rules, StoredRow row, string version) => row.Status switch
+    private static Verdict? RowVerdict(CachedVersionComparer rules, StoredRow row, string version) => row.Status switch
     {
         AffectedStatus.Fixed when row.FixedVersion is not null && rules.Compare(version, row.FixedVersion) < 0 =>
             Verdict.Fixable,
@@ -211,14 +242,23 @@ public sealed class AdvisoryMatcher(AdvisoryStore store, TimeProvider? clock = n
     {
         foreach (var own in new[] { true, false })
         {
-            var best = rows.Where(r => (r.Advisory.Length == 0) == own)
-                .GroupBy(r => r.Source)
-                .OrderBy(g => SourcePriority(g.Key))
-                .ThenBy(g => g.Key, StringComparer.Ordinal)
-                .FirstOrDefault();
+            string? best = null;
+            var bestPriority = int.MaxValue;
+            foreach (var row in rows)
+            {
+                var priority = SourcePriority(row.Source);
+                if ((row.Advisory.Length == 0) == own
+                    && (priority < bestPriority
+                        || (priority == bestPriority && string.CompareOrdinal(row.Source, best) < 0)))
+                {
+                    best = row.Source;
+                    bestPriority = priority;
+                }
+            }
+
             if (best is not null)
             {
-                return best.ToList();
+                return rows.FindAll(r => r.Source == best && (r.Advisory.Length == 0) == own);
             }
         }
 
@@ -259,28 +299,24 @@ public sealed class AdvisoryMatcher(AdvisoryStore store, TimeProvider? clock = n
         list.Add(item);
     }
 
+    // One prepared lookup per name: SQLite answers each from the (namespace, package) index,
+    // which measured faster than one statement with a long IN list.
     private Dictionary<string, List<StoredRow>> ReadRows(AdvisoryNamespace ns, IEnumerable<string> names)
     {
         var result = new Dictionary<string, List<StoredRow>>(StringComparer.Ordinal);
-        foreach (var batch in names.Chunk(QueryBatch))
+        using var command = store.Connection.CreateCommand();
+        command.CommandText = "SELECT source, package, stream, vulnerability, advisory, aliases, status, introduced, "
+            + "fixed_version, severity, reason, cvss FROM affected WHERE namespace = $namespace AND package = $package";
+        command.Parameters.AddWithValue("$namespace", ns.ToString());
+        var package = command.Parameters.Add("$package", SqliteType.Text);
+        command.Prepare();
+        foreach (var name in names)
         {
-            using var command = store.Connection.CreateCommand();
-            var placeholders = new string[batch.Length];
-            for (var i = 0; i < batch.Length; i++)
-            {
-                placeholders[i] = $"$p{i}";
-                command.Parameters.AddWithValue(placeholders[i], batch[i]);
-            }
-
-            command.Parameters.AddWithValue("$namespace", ns.ToString());
-            command.CommandText = "SELECT source, package, stream, vulnerability, advisory, aliases, status, introduced, "
-                + "fixed_version, severity, reason, cvss FROM affected WHERE namespace = $namespace AND package IN ("
-                + string.Join(", ", placeholders) + ")";
+            package.Value = name;
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
-                var row = StoredRow.Read(reader);
-                Add(result, row.Package, row);
+                Add(result, name, StoredRow.Read(reader));
             }
         }
 

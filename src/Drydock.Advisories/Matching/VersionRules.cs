@@ -15,6 +15,9 @@ internal abstract class VersionRules
     /// <summary>Compares two versions that <see cref="IsValid"/> accepts.</summary>
     public abstract int Compare(string left, string right);
 
+    /// <summary>Parses a version that <see cref="IsValid"/> accepts into a comparable value.</summary>
+    public abstract IComparable Parse(string version);
+
     public static VersionRules For(DistributionFamily family) => family switch
     {
         DistributionFamily.Debian or DistributionFamily.Ubuntu => DebianRules.Instance,
@@ -32,6 +35,8 @@ internal abstract class VersionRules
         public override bool IsValid(string version) => DebianVersion.TryParse(version, out _);
 
         public override int Compare(string left, string right) => DebianVersion.Compare(left, right);
+
+        public override IComparable Parse(string version) => DebianVersion.Parse(version);
     }
 
     private sealed class ApkRules : VersionRules
@@ -43,6 +48,8 @@ internal abstract class VersionRules
         public override bool IsValid(string version) => ApkVersion.TryParse(version, out _);
 
         public override int Compare(string left, string right) => ApkVersionComparer.Compare(left, right);
+
+        public override IComparable Parse(string version) => ApkVersion.Parse(version);
     }
 
     private sealed class RpmRules : VersionRules
@@ -55,5 +62,29 @@ internal abstract class VersionRules
 
         public override int Compare(string left, string right) =>
             RpmVersion.Parse(left).CompareTo(RpmVersion.Parse(right));
+
+        public override IComparable Parse(string version) => RpmVersion.Parse(version);
+    }
+}
+
+/// <summary>
+/// Compares versions of one match, parsing each distinct version string once: a match reads
+/// the same fixed versions for many binaries of one source.
+/// </summary>
+internal sealed class CachedVersionComparer(VersionRules rules)
+{
+    private readonly Dictionary<string, IComparable> _parsed = new(StringComparer.Ordinal);
+
+    public int Compare(string left, string right) => Get(left).CompareTo(Get(right));
+
+    private IComparable Get(string version)
+    {
+        if (!_parsed.TryGetValue(version, out var parsed))
+        {
+            parsed = rules.Parse(version);
+            _parsed[version] = parsed;
+        }
+
+        return parsed;
     }
 }

@@ -40,7 +40,7 @@ public sealed class AdvisoryStore : IDisposable
         {
             connection.Open();
             // WAL lets a scan read the previous data while an import writes the next.
-            Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;");
+            Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA mmap_size=268435456; PRAGMA cache_size=-65536;");
             SchemaMigrator.Migrate(connection);
         }
         catch (SqliteException exception)
