@@ -13,11 +13,14 @@ public static class MediaTypes
     public const string OciLayerZstd = "application/vnd.oci.image.layer.v1.tar+zstd";
     public const string OciLayerNondistributableGzip =
         "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip";
+    public const string OciLayerNondistributableZstd =
+        "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd";
     public const string OciEmpty = "application/vnd.oci.empty.v1+json";
 
     public const string DockerManifest = "application/vnd.docker.distribution.manifest.v2+json";
     public const string DockerManifestList = "application/vnd.docker.distribution.manifest.list.v2+json";
     public const string DockerConfig = "application/vnd.docker.container.image.v1+json";
+    public const string DockerLayer = "application/vnd.docker.image.rootfs.diff.tar";
     public const string DockerLayerGzip = "application/vnd.docker.image.rootfs.diff.tar.gzip";
     public const string DockerForeignLayerGzip = "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip";
 
