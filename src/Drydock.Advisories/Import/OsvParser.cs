@@ -109,7 +109,10 @@ internal static class OsvParser
             return null;
         }
 
-        var release = parts[1];
+        // Debian's releases before 7 were numbered 4.0, 5.0 and 6.0; their images say 4, 5 and 6.
+        var release = parts[0] == "Debian" && parts[1].EndsWith(".0", StringComparison.Ordinal)
+            ? parts[1][..^2]
+            : parts[1];
         return parts[0] switch
         {
             "Debian" => AdvisoryNamespace.TryParse($"debian:{release}", out var debian) ? debian : null,
