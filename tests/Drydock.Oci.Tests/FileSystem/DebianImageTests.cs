@@ -70,7 +70,7 @@ public sealed class DebianImageTests : IDisposable
         var actual = TreeSnapshot.Take(Path.Combine(_work, "rootfs"));
 
         Assert.True(expected.Count > 5000);
-        Assert.Equal(expected, actual);
+        Assert.Empty(TreeSnapshot.Differences(expected, actual));
     }
 
     [Fact]

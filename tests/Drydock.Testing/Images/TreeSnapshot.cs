@@ -13,19 +13,49 @@ public static class TreeSnapshot
 {
     public static SortedDictionary<string, string> Take(string root)
     {
-        var options = new EnumerationOptions
-        {
-            RecurseSubdirectories = true,
-            AttributesToSkip = 0,
-            IgnoreInaccessible = false,
-        };
         var snapshot = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var path in Directory.EnumerateFileSystemEntries(root, "*", options))
+        var pending = new Stack<string>();
+        pending.Push(root);
+        while (pending.Count > 0)
         {
-            snapshot[Path.GetRelativePath(root, path)] = Describe(path);
+            foreach (var path in Directory.EnumerateFileSystemEntries(pending.Pop()))
+            {
+                snapshot[Path.GetRelativePath(root, path)] = Describe(path);
+
+                // Recurse into real directories only: a symlink's target is resolved against the
+                // host, and an image's /var/run -> /run would otherwise walk the host's tree.
+                if (new FileInfo(path).LinkTarget is null && Directory.Exists(path))
+                {
+                    pending.Push(path);
+                }
+            }
         }
 
         return snapshot;
+    }
+
+    /// <summary>
+    /// Lists the first paths whose description differs or that only one tree has. Comparing
+    /// thousands of entries through Assert.Equal on the dictionaries is far slower.
+    /// </summary>
+    public static IReadOnlyList<string> Differences(
+        IReadOnlyDictionary<string, string> expected, IReadOnlyDictionary<string, string> actual, int max = 20)
+    {
+        var differences = new List<string>();
+        foreach (var (path, description) in expected)
+        {
+            if (!actual.TryGetValue(path, out var other))
+            {
+                differences.Add($"{path}: missing (expected {description})");
+            }
+            else if (!string.Equals(description, other, StringComparison.Ordinal))
+            {
+                differences.Add($"{path}: {other} (expected {description})");
+            }
+        }
+
+        differences.AddRange(actual.Keys.Where(path => !expected.ContainsKey(path)).Select(path => $"{path}: unexpected"));
+        return differences.Take(max).ToList();
     }
 
     private static string Describe(string path)
