@@ -7,7 +7,7 @@ namespace Drydock.Images.Inventory;
 /// </summary>
 internal static class PackageDatabasePaths
 {
-    private static readonly string[] DatabaseFiles =
+    private static readonly string[] _databaseFiles =
     [
         "var/lib/dpkg/status",
         "lib/apk/db/installed",
@@ -22,20 +22,20 @@ internal static class PackageDatabasePaths
 
     private const string DpkgStatusDirectory = "var/lib/dpkg/status.d";
 
-    private static readonly HashSet<string> Files = new(DatabaseFiles, StringComparer.Ordinal)
+    private static readonly HashSet<string> _files = new(_databaseFiles, StringComparer.Ordinal)
     {
         "usr/lib/os-release",
     };
 
-    private static readonly HashSet<string> Directories = BuildDirectories();
+    private static readonly HashSet<string> _directories = BuildDirectories();
 
     /// <summary>Selects every path the inventory reads, databases and release files.</summary>
     public static bool IsSelected(string path) =>
-        IsDatabase(path) || Files.Contains(path) || Directories.Contains(path) || IsReleaseFile(path);
+        IsDatabase(path) || _files.Contains(path) || _directories.Contains(path) || IsReleaseFile(path);
 
     /// <summary>Selects the package database paths, whose changes call for a new reading.</summary>
     public static bool IsDatabase(string path) =>
-        Files.Contains(path) && path != "usr/lib/os-release"
+        _files.Contains(path) && path != "usr/lib/os-release"
         || path == DpkgStatusDirectory
         || path.StartsWith(DpkgStatusDirectory + "/", StringComparison.Ordinal);
 
@@ -50,7 +50,7 @@ internal static class PackageDatabasePaths
     private static HashSet<string> BuildDirectories()
     {
         var directories = new HashSet<string>(StringComparer.Ordinal) { "etc", DpkgStatusDirectory };
-        foreach (var file in Files)
+        foreach (var file in _files)
         {
             for (var slash = file.IndexOf('/'); slash > 0; slash = file.IndexOf('/', slash + 1))
             {
