@@ -24,6 +24,7 @@ internal static class DrydockCommand
 
     private static IEnumerable<Command> Commands()
     {
+        yield return global::Drydock.Cli.Commands.SbomCommand.Create();
         yield break;
     }
 }
