@@ -17,7 +17,7 @@ internal static class UmociImage
     /// <summary>The package the top layer installs: not in minbase, its dependencies all are.</summary>
     public const string AddedPackage = "less";
 
-    private static readonly string CacheRoot = Path.Combine(
+    private static readonly string _cacheRoot = Path.Combine(
         Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "drydock-tests", "images");
 
     /// <summary>Returns the layout directory and the root file system of the single-layer image.</summary>
@@ -44,7 +44,7 @@ internal static class UmociImage
 
     private static (string, string) Build(string name, bool install)
     {
-        var target = Path.Combine(CacheRoot, name);
+        var target = Path.Combine(_cacheRoot, name);
         var layout = Path.Combine(target, "layout");
         var root = Path.Combine(target, "bundle", "rootfs");
         if (File.Exists(Path.Combine(target, "done")))
@@ -53,8 +53,8 @@ internal static class UmociImage
         }
 
         var minbase = DebianRootfs.BookwormMinbase();
-        Directory.CreateDirectory(CacheRoot);
-        using var guard = new FileStream(Path.Combine(CacheRoot, name + ".lock"), FileMode.OpenOrCreate,
+        Directory.CreateDirectory(_cacheRoot);
+        using var guard = new FileStream(Path.Combine(_cacheRoot, name + ".lock"), FileMode.OpenOrCreate,
             FileAccess.ReadWrite, FileShare.None);
         if (Directory.Exists(target))
         {
