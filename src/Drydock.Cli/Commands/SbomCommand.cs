@@ -3,6 +3,8 @@ using System.Reflection;
 using Drydock.Images.Inventory;
 using Drydock.Oci.Layers;
 using Drydock.Oci.Model;
+using Drydock.Oci.Transports;
+using Drydock.Packages.Distros;
 using Drydock.Reports.Sbom;
 
 namespace Drydock.Cli.Commands;
@@ -25,7 +27,8 @@ internal static class SbomCommand
     {
         var image = new Argument<string>("IMAGE")
         {
-            Description = "The image: oci:DIR[:TAG] (an OCI image layout).",
+            Description = "Image to list: REGISTRY/REPOSITORY[:TAG][@DIGEST], docker://..., oci:DIR[:TAG], "
+                + "oci-archive:FILE[:TAG] or docker-archive:FILE[:REF].",
         };
         var format = new Option<string?>("--format")
         {
@@ -38,63 +41,51 @@ internal static class SbomCommand
             Description = "Write the SBOM to this file instead of standard output; the file "
                 + "appears only once it is complete.",
         };
-        var platform = new Option<string?>("--platform")
-        {
-            Description = "The platform to read from a multi-platform image, as os/arch[/variant] "
-                + "(default: the host's).",
-        };
 
-        var command = new Command("sbom", "List the OS packages of an image and the layer that brought each one.");
-        command.Arguments.Add(image);
-        command.Options.Add(format);
-        command.Options.Add(output);
-        command.Options.Add(platform);
-        command.SetAction((result, token) => RunAsync(
-            result.GetValue(image)!, result.GetValue(format), result.GetValue(output),
-            result.GetValue(platform), token));
+        var command = new Command("sbom", "List the OS packages of an image and the layer that brought each one.")
+        {
+            image, format, output,
+        };
+        CommandRunner.SetAction(command, async (parseResult, context, cancellationToken) =>
+        {
+            var outputPath = parseResult.GetValue(output);
+            var chosen = parseResult.GetValue(format) is { } name ? _formats[name]
+                : Console.IsOutputRedirected || outputPath is not null ? SbomFormat.Json
+                : SbomFormat.Table;
+            var options = GlobalOptions.CreateTransportOptions(parseResult, context);
+            var document = await ReadAsync(parseResult.GetValue(image)!, options,
+                GlobalOptions.GetPlatform(parseResult), context, cancellationToken);
+            if (outputPath is null)
+            {
+                await context.Stdout.WriteAsync(SbomWriter.WriteToString(document, chosen));
+            }
+            else
+            {
+                WriteFile(document, chosen, outputPath);
+            }
+
+            return ExitCodes.Success;
+        });
         return command;
     }
 
-    private static async Task<int> RunAsync(
-        string location, string? formatName, string? outputPath, string? platformText, CancellationToken token)
+    private static async Task<SbomDocument> ReadAsync(string location, ImageTransportOptions options,
+        Platform? platform, CliContext context, CancellationToken cancellationToken)
     {
-        var format = formatName is null
-            ? Console.IsOutputRedirected || outputPath is not null ? SbomFormat.Json : SbomFormat.Table
-            : _formats[formatName];
-        try
-        {
-            var document = await ReadAsync(location, platformText, token).ConfigureAwait(false);
-            foreach (var diagnostic in document.Inventory.Diagnostics)
-            {
-                await Console.Error.WriteLineAsync($"warning: {diagnostic}").ConfigureAwait(false);
-            }
-
-            Write(document, format, outputPath);
-            return 0;
-        }
-        catch (Exception e) when (e is IOException or InvalidDataException or FormatException
-            or UnauthorizedAccessException or NotSupportedException)
-        {
-            await Console.Error.WriteLineAsync($"drydock sbom: {e.Message}").ConfigureAwait(false);
-            return 1;
-        }
-    }
-
-    private static async Task<SbomDocument> ReadAsync(string location, string? platformText, CancellationToken token)
-    {
-        var source = OciLayoutSource.TryOpen(location)
-            ?? throw new NotSupportedException(
-                $"The image location '{location}' is not supported by this build. Give an OCI layout as oci:DIR[:TAG].");
+        var source = ImageTransports.OpenSource(location, options);
         await using (source.ConfigureAwait(false))
         {
-            var platform = platformText is null ? null : Platform.Parse(platformText);
-            var image = await ResolvedImage.LoadAsync(source, platform, token).ConfigureAwait(false);
-            var inventory = await ImageInventory.ReadAsync(image, null, token).ConfigureAwait(false);
+            var image = await ResolvedImage.LoadAsync(source, platform, cancellationToken);
+            var logger = context.LoggerFactory.CreateLogger("Drydock.Images");
+            var inventory = await ImageInventory.ReadAsync(image, logger, cancellationToken);
+            var distro = DistroDetector.Detect(path => inventory.ReleaseFiles.GetValueOrDefault(path));
             return new SbomDocument
             {
                 Image = new SbomImage(location, image.Manifest.Digest, image.ParsedManifest.Config.Digest,
                     PlatformOf(image.Config)),
-                Distro = ReleaseFiles.Detect(inventory.ReleaseFiles),
+                Distro = distro is null
+                    ? null
+                    : new SbomDistro(distro.Id, distro.Version ?? distro.Release, distro.Codename, distro.PrettyName),
                 Inventory = inventory,
                 ToolVersion = ToolVersion(),
                 Timestamp = Timestamp(),
@@ -102,16 +93,9 @@ internal static class SbomCommand
         }
     }
 
-    private static void Write(SbomDocument document, SbomFormat format, string? outputPath)
+    // Written beside the target and renamed, so a failed run leaves no half-written file.
+    private static void WriteFile(SbomDocument document, SbomFormat format, string outputPath)
     {
-        if (outputPath is null)
-        {
-            using var stdout = Console.OpenStandardOutput();
-            SbomWriter.Write(document, format, stdout);
-            return;
-        }
-
-        // Written beside the target and renamed, so a failed run leaves no half-written file.
         var full = Path.GetFullPath(outputPath);
         var temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         try

@@ -10,12 +10,12 @@ namespace Drydock.Packages.Apk;
 /// </summary>
 internal sealed class ApkDatabaseReader : IPackageDatabaseReader
 {
-    private static readonly string[] Paths = ["/lib/apk/db/installed", "/usr/lib/apk/db/installed"];
+    private static readonly string[] _paths = ["/lib/apk/db/installed", "/usr/lib/apk/db/installed"];
 
     public void Read(IRootFileSystem root, PackageInventoryOptions options, PackageInventoryResult result)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var path in Paths)
+        foreach (var path in _paths)
         {
             if (root.ResolvePath(path) is not { } resolved || !seen.Add(resolved))
             {

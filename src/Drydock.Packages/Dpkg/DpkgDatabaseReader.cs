@@ -16,7 +16,7 @@ internal sealed class DpkgDatabaseReader : IPackageDatabaseReader
     private const string StatusDirectory = AdminDirectory + "/status.d";
 
     // Control files that distroless images keep beside each status.d stanza file.
-    private static readonly string[] ControlFileSuffixes =
+    private static readonly string[] _controlFileSuffixes =
     [
         ".md5sums", ".conffiles", ".preinst", ".postinst", ".prerm", ".postrm", ".triggers",
         ".shlibs", ".symbols", ".templates", ".config", ".list",
@@ -90,11 +90,14 @@ internal sealed class DpkgDatabaseReader : IPackageDatabaseReader
 
         foreach (var package in packages)
         {
-            result.Add(files is null ? package : package with { Files = ListFiles(files, path, package, packages.Count) });
+            result.Add(files is null
+                ? package
+                : package with { Files = ListFiles(files, path, package, packages.Count) });
         }
     }
 
-    private static IReadOnlyList<string> ListFiles(DpkgFileLists files, string path, InstalledPackage package, int count)
+    private static IReadOnlyList<string> ListFiles(
+        DpkgFileLists files, string path, InstalledPackage package, int count)
     {
         // A status.d entry's file list is the md5sums file beside it; with several stanzas in
         // one file it cannot be told apart, so only the info directory is used for those.
@@ -106,6 +109,6 @@ internal sealed class DpkgDatabaseReader : IPackageDatabaseReader
     {
         var name = path[(path.LastIndexOf('/') + 1)..];
         return !name.StartsWith('.')
-            && !ControlFileSuffixes.Any(suffix => name.EndsWith(suffix, StringComparison.Ordinal));
+            && !_controlFileSuffixes.Any(suffix => name.EndsWith(suffix, StringComparison.Ordinal));
     }
 }

@@ -121,7 +121,8 @@ internal sealed class DpkgFileLists
             if (to is null || package is null)
             {
                 throw new InvalidDataException(
-                    $"The dpkg diversions file '{path}' ends inside the entry for '{from}'; each entry has three lines.");
+                    $"The dpkg diversions file '{path}' ends inside the entry for '{from}'; " +
+                    "each entry has three lines.");
             }
 
             diversions.Add(new Diversion(from, to, package == ":" ? null : package));

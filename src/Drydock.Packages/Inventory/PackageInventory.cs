@@ -12,14 +12,16 @@ namespace Drydock.Packages.Inventory;
 /// </summary>
 public static partial class PackageInventory
 {
-    private static readonly IPackageDatabaseReader[] Readers =
+    private static readonly IPackageDatabaseReader[] _readers =
         [new DpkgDatabaseReader(), new ApkDatabaseReader(), new RpmDatabaseReader()];
 
     /// <summary>
     /// Reads every package database in the root. Malformed records are listed in
     /// <see cref="PackageInventoryResult.Diagnostics"/> and the other packages are still read.
     /// </summary>
-    /// <exception cref="InvalidDataException">A database's structure is malformed; the message names the file.</exception>
+    /// <exception cref="InvalidDataException">
+    /// A database's structure is malformed; the message names the file.
+    /// </exception>
     public static PackageInventoryResult Read(
         IRootFileSystem root, PackageInventoryOptions? options = null, ILogger? logger = null)
     {
@@ -28,7 +30,7 @@ public static partial class PackageInventory
         logger ??= NullLogger.Instance;
 
         var result = new PackageInventoryResult();
-        foreach (var reader in Readers)
+        foreach (var reader in _readers)
         {
             reader.Read(root, options, result);
         }

@@ -11,10 +11,10 @@ internal sealed class RpmDatabaseReader : IPackageDatabaseReader
 {
     // rpm's %_dbpath: /var/lib/rpm until Fedora 36 and openSUSE moved it to /usr/lib/sysimage/rpm,
     // leaving a symbolic link behind, so the two usually resolve to one directory.
-    private static readonly string[] Directories = ["/usr/lib/sysimage/rpm", "/var/lib/rpm"];
+    private static readonly string[] _directories = ["/usr/lib/sysimage/rpm", "/var/lib/rpm"];
 
     // One backend is active per directory; rpm --rebuilddb removes the old one when it converts.
-    private static readonly (string FileName, RpmDatabaseFormat Format)[] Files =
+    private static readonly (string FileName, RpmDatabaseFormat Format)[] _databaseFiles =
     [
         ("rpmdb.sqlite", RpmDatabaseFormat.Sqlite),
         ("Packages.db", RpmDatabaseFormat.Ndb),
@@ -24,7 +24,7 @@ internal sealed class RpmDatabaseReader : IPackageDatabaseReader
     public void Read(IRootFileSystem root, PackageInventoryOptions options, PackageInventoryResult result)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var directory in Directories)
+        foreach (var directory in _directories)
         {
             var database = FindDatabase(root, directory);
             if (database is null || !seen.Add(database.Value.ResolvedPath))
@@ -74,7 +74,7 @@ internal sealed class RpmDatabaseReader : IPackageDatabaseReader
     private static (string Path, string ResolvedPath, RpmDatabaseFormat Format)? FindDatabase(
         IRootFileSystem root, string directory)
     {
-        foreach (var (fileName, format) in Files)
+        foreach (var (fileName, format) in _databaseFiles)
         {
             var path = directory + "/" + fileName;
             if (root.ResolvePath(path) is { } resolved)
@@ -94,7 +94,7 @@ internal sealed class RpmDatabaseReader : IPackageDatabaseReader
         }
 
         // SQLite reads files, not streams: copy the database out of the image for the moment.
-        var temporary = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"drydock-rpmdb-{Guid.NewGuid():N}.sqlite");
+        var temporary = Path.Combine(Path.GetTempPath(), $"drydock-rpmdb-{Guid.NewGuid():N}.sqlite");
         try
         {
             using (var copy = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))

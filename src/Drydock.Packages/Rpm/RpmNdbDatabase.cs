@@ -73,7 +73,8 @@ internal static class RpmNdbDatabase
             {
                 var blockOffset = BinaryPrimitives.ReadUInt32LittleEndian(slot[8..]);
                 var blockCount = BinaryPrimitives.ReadUInt32LittleEndian(slot[12..]);
-                blobs.Add(((int)Math.Min(package, int.MaxValue), ReadBlob(stream, path, package, blockOffset, blockCount)));
+                var blob = ReadBlob(stream, path, package, blockOffset, blockCount);
+                blobs.Add(((int)Math.Min(package, int.MaxValue), blob));
             }
         }
 

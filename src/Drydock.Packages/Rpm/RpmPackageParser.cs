@@ -14,7 +14,8 @@ internal static class RpmPackageParser
         var epoch = header.GetInteger(RpmTag.Epoch);
         if (epoch is < 0 or > int.MaxValue)
         {
-            throw new InvalidDataException($"The rpm header of '{name}' has EPOCH '{epoch}', outside 0 to {int.MaxValue}.");
+            throw new InvalidDataException(
+                $"The rpm header of '{name}' has EPOCH '{epoch}', outside 0 to {int.MaxValue}.");
         }
 
         var sourceRpm = header.GetString(RpmTag.SourceRpm);

@@ -149,7 +149,7 @@ public sealed class ApkVersionComparer : IComparer<ApkVersion>, IEqualityCompare
             case ApkTokenKind.Letter:
                 return x[0].CompareTo(y[0]);
             case ApkTokenKind.Suffix:
-                return a.Suffix.CompareTo(b.Suffix);
+                return ((int)a.Suffix).CompareTo((int)b.Suffix);
             default:
                 return Math.Sign(x.SequenceCompareTo(y));
         }

@@ -5,7 +5,7 @@ namespace Drydock.Packages.Tests.Dpkg;
 
 public sealed class DpkgFileListsTests
 {
-    private static readonly PackageInventoryOptions WithFiles = new() { IncludeFiles = true };
+    private static readonly PackageInventoryOptions _withFiles = new() { IncludeFiles = true };
 
     [Fact]
     public void InfoList_OwnedFiles()
@@ -13,7 +13,7 @@ public sealed class DpkgFileListsTests
         using var root = Root("Package: tar\nStatus: install ok installed\nArchitecture: amd64\nVersion: 1.34\n")
             .Write("/var/lib/dpkg/info/tar.list", "/.\n/usr\n/usr/bin\n/usr/bin/tar\n");
 
-        var package = Assert.Single(PackageInventory.Read(root.FileSystem, WithFiles).Packages);
+        var package = Assert.Single(PackageInventory.Read(root.FileSystem, _withFiles).Packages);
 
         Assert.Equal(["/.", "/usr", "/usr/bin", "/usr/bin/tar"], package.Files!);
     }
@@ -26,7 +26,7 @@ public sealed class DpkgFileListsTests
             .Write("/var/lib/dpkg/info/libz:amd64.list", "/usr/lib/x86_64-linux-gnu/libz.so.1\n")
             .Write("/var/lib/dpkg/info/libz:i386.list", "/usr/lib/i386-linux-gnu/libz.so.1\n");
 
-        var packages = PackageInventory.Read(root.FileSystem, WithFiles).Packages;
+        var packages = PackageInventory.Read(root.FileSystem, _withFiles).Packages;
 
         Assert.Equal(["/usr/lib/x86_64-linux-gnu/libz.so.1"], packages[0].Files!);
         Assert.Equal(["/usr/lib/i386-linux-gnu/libz.so.1"], packages[1].Files!);
@@ -38,7 +38,7 @@ public sealed class DpkgFileListsTests
         using var root = Root("Package: tar\nStatus: install ok installed\nArchitecture: amd64\nVersion: 1.34\n")
             .Write("/var/lib/dpkg/info/tar.md5sums", "0123456789abcdef0123456789abcdef  usr/bin/tar\n");
 
-        var package = Assert.Single(PackageInventory.Read(root.FileSystem, WithFiles).Packages);
+        var package = Assert.Single(PackageInventory.Read(root.FileSystem, _withFiles).Packages);
 
         Assert.Equal(["/usr/bin/tar"], package.Files!);
     }
@@ -61,7 +61,7 @@ public sealed class DpkgFileListsTests
             .Write("/var/lib/dpkg/info/bash.list", "/usr/bin/bash\n/bin/sh\n")
             .Write("/var/lib/dpkg/diversions", "/bin/sh\n/bin/sh.distrib\ndash\n");
 
-        var packages = PackageInventory.Read(root.FileSystem, WithFiles).Packages;
+        var packages = PackageInventory.Read(root.FileSystem, _withFiles).Packages;
 
         Assert.Equal(["/usr/bin/dash", "/bin/sh"], packages[0].Files!);
         Assert.Equal(["/usr/bin/bash", "/bin/sh.distrib"], packages[1].Files!);
@@ -74,7 +74,7 @@ public sealed class DpkgFileListsTests
             .Write("/var/lib/dpkg/info/tar.list", "/usr/bin/tar\n")
             .Write("/var/lib/dpkg/diversions", "/usr/bin/tar\n/usr/bin/tar.real\n:\n");
 
-        var package = Assert.Single(PackageInventory.Read(root.FileSystem, WithFiles).Packages);
+        var package = Assert.Single(PackageInventory.Read(root.FileSystem, _withFiles).Packages);
 
         Assert.Equal(["/usr/bin/tar.real"], package.Files!);
     }
@@ -85,7 +85,7 @@ public sealed class DpkgFileListsTests
         using var root = Root("Package: tar\nVersion: 1.34\n")
             .Write("/var/lib/dpkg/diversions", "/bin/sh\n/bin/sh.distrib\n");
 
-        var error = Assert.Throws<InvalidDataException>(() => PackageInventory.Read(root.FileSystem, WithFiles));
+        var error = Assert.Throws<InvalidDataException>(() => PackageInventory.Read(root.FileSystem, _withFiles));
 
         Assert.Contains("/var/lib/dpkg/diversions", error.Message, StringComparison.Ordinal);
         Assert.Contains("'/bin/sh'", error.Message, StringComparison.Ordinal);
@@ -95,12 +95,14 @@ public sealed class DpkgFileListsTests
     public void StatusD_ControlFilesAreNotStanzas()
     {
         using var root = new TemporaryRoot()
-            .Write("/var/lib/dpkg/status.d/libssl1", "Package: libssl1.1\nVersion: 1.1.1n-0+deb11u5\nArchitecture: amd64\n")
+            .Write(
+                "/var/lib/dpkg/status.d/libssl1",
+                "Package: libssl1.1\nVersion: 1.1.1n-0+deb11u5\nArchitecture: amd64\n")
             .Write("/var/lib/dpkg/status.d/libssl1.md5sums", "0123456789abcdef0123456789abcdef  usr/lib/libssl.so.1.1\n")
             .Write("/var/lib/dpkg/status.d/libssl1.preinst", "#!/bin/sh\nexit 0\n")
             .Write("/var/lib/dpkg/status.d/libssl1.conffiles", "/etc/ssl/openssl.cnf\n");
 
-        var result = PackageInventory.Read(root.FileSystem, WithFiles);
+        var result = PackageInventory.Read(root.FileSystem, _withFiles);
 
         var package = Assert.Single(result.Packages);
         Assert.Empty(result.Diagnostics);

@@ -8,7 +8,8 @@ namespace Drydock.Packages.Tests.Dpkg;
 /// </summary>
 internal static class DpkgQuery
 {
-    private const string Format = "${Package}\t${Version}\t${Architecture}\t${source:Package}\t${source:Version}\t${Status}\n";
+    private const string Format =
+        "${Package}\t${Version}\t${Architecture}\t${source:Package}\t${source:Version}\t${Status}\n";
 
     public static List<string> InstalledRows(string adminDirectory)
     {

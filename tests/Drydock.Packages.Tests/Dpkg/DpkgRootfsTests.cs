@@ -33,7 +33,8 @@ public sealed class DpkgRootfsTests
             "dpkg-query", "--admindir=" + Path.Combine(root, "var", "lib", "dpkg"), "-L", package);
         Assert.True(exitCode == 0, errors);
 
-        var result = PackageInventory.Read(new DirectoryRootFileSystem(root), new PackageInventoryOptions { IncludeFiles = true });
+        var options = new PackageInventoryOptions { IncludeFiles = true };
+        var result = PackageInventory.Read(new DirectoryRootFileSystem(root), options);
 
         var files = Assert.Single(result.Packages, p => p.Name == package).Files!;
         Assert.Equal(output.Split('\n', StringSplitOptions.RemoveEmptyEntries), files);

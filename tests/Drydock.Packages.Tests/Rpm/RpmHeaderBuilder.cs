@@ -18,8 +18,11 @@ internal sealed class RpmHeaderBuilder
     public RpmHeaderBuilder String(int tag, string value) =>
         Add(tag, RpmTagType.String, 1, Encoding.UTF8.GetBytes(value + "\0"));
 
-    public RpmHeaderBuilder Strings(int tag, params string[] values) => Add(
-        tag, RpmTagType.StringArray, values.Length, Encoding.UTF8.GetBytes(string.Concat(values.Select(v => v + "\0"))));
+    public RpmHeaderBuilder Strings(int tag, params string[] values)
+    {
+        var bytes = Encoding.UTF8.GetBytes(string.Concat(values.Select(v => v + "\0")));
+        return Add(tag, RpmTagType.StringArray, values.Length, bytes);
+    }
 
     public RpmHeaderBuilder Int32(int tag, params uint[] values)
     {

@@ -85,7 +85,10 @@ public sealed class RpmHeaderTests
         { "zero count", RpmHeaderBuilder.Package("a", "1", "1").Raw(1009, RpmTagType.Int32, 0, 0).Build() },
         { "string count 2", RpmHeaderBuilder.Package("a", "1", "1").Raw(1014, RpmTagType.String, 0, 2).Build() },
         { "unterminated string", Unterminated() },
-        { "string array past data", RpmHeaderBuilder.Package("a", "1", "1").Raw(1117, RpmTagType.StringArray, 0, 9).Build() },
+        {
+            "string array past data",
+            RpmHeaderBuilder.Package("a", "1", "1").Raw(1117, RpmTagType.StringArray, 0, 9).Build()
+        },
     };
 
     [Theory]

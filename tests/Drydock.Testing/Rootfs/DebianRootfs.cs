@@ -12,7 +12,7 @@ public static class DebianRootfs
 {
     private const string Mirror = "http://deb.debian.org/debian";
 
-    private static readonly string CacheRoot = Path.Combine(
+    private static readonly string _cacheRoot = Path.Combine(
         Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "drydock-tests", "rootfs");
 
     /// <summary>
@@ -23,21 +23,21 @@ public static class DebianRootfs
 
     private static string Build(string name, string variant, string suite)
     {
-        var target = Path.Combine(CacheRoot, name);
+        var target = Path.Combine(_cacheRoot, name);
         if (File.Exists(Path.Combine(target, "var", "lib", "dpkg", "status")))
         {
             return target;
         }
 
-        Directory.CreateDirectory(CacheRoot);
-        using var guard = AcquireLock(Path.Combine(CacheRoot, name + ".lock"));
+        Directory.CreateDirectory(_cacheRoot);
+        using var guard = AcquireLock(Path.Combine(_cacheRoot, name + ".lock"));
         if (File.Exists(Path.Combine(target, "var", "lib", "dpkg", "status")))
         {
             return target;
         }
 
         // mmdebstrap writes into a fresh directory that is renamed into place only when complete.
-        var building = Path.Combine(CacheRoot, $"{name}.building-{Environment.ProcessId}");
+        var building = Path.Combine(_cacheRoot, $"{name}.building-{Environment.ProcessId}");
         if (Directory.Exists(building))
         {
             Directory.Delete(building, recursive: true);

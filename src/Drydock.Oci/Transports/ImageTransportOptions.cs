@@ -1,0 +1,32 @@
+using Drydock.Oci.Cache;
+using Drydock.Oci.Registry;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Drydock.Oci.Transports;
+
+/// <summary>Settings that every transport of one command shares.</summary>
+public sealed record ImageTransportOptions
+{
+    /// <summary>
+    /// Whether registries that are not on loopback may be reached without TLS certificate checks,
+    /// and over plain HTTP when they do not speak HTTPS.
+    /// </summary>
+    public bool Insecure { get; init; }
+
+    /// <summary>
+    /// Credentials for every registry of the command. When null, each registry's entry in the
+    /// Docker configuration is used, and none means anonymous access.
+    /// </summary>
+    public RegistryCredential? Credential { get; init; }
+
+    /// <summary>The Docker configuration directory; null means <c>DOCKER_CONFIG</c> or <c>~/.docker</c>.</summary>
+    public string? DockerConfigDirectory { get; init; }
+
+    /// <summary>The blob cache that registry sources read through; null disables caching.</summary>
+    public BlobCache? Cache { get; init; }
+
+    public RetryPolicy Retry { get; init; } = RetryPolicy.Default;
+
+    public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
+}

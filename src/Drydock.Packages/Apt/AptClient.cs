@@ -1,0 +1,132 @@
+using Drydock.Packages.Apt.Candidates;
+using Drydock.Packages.Apt.Download;
+using Drydock.Packages.Apt.Indexes;
+using Drydock.Packages.Apt.Resolver;
+using Drydock.Packages.Apt.Sources;
+using Drydock.Packages.Apt.Trust;
+using Drydock.Packages.Versions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Drydock.Packages.Apt;
+
+/// <summary>What to check for updates: a root, and optionally more repositories and keys.</summary>
+public sealed record AptUpdateRequest
+{
+    /// <summary>The files of the image or directory whose packages are checked.</summary>
+    public required IRootFileLookup Root { get; init; }
+
+    /// <summary>Read the root's own sources.list and sources.list.d (on by default).</summary>
+    public bool UseRootSources { get; init; } = true;
+
+    /// <summary>More entries, such as <c>--repo</c> values; their Signed-By paths are host paths.</summary>
+    public IReadOnlyList<AptSource> ExtraSources { get; init; } = [];
+
+    /// <summary>Host keyrings trusted for sources without Signed-By, beside the root's trusted.gpg.d.</summary>
+    public IReadOnlyList<Keyring> ExtraKeyrings { get; init; } = [];
+}
+
+/// <summary>One line of <c>apt list --upgradable</c>: an installed package with a newer candidate.</summary>
+public sealed record UpgradablePackage(
+    string Name, string Architecture, DebianVersion Installed, DebianVersion Candidate, string Suite);
+
+/// <summary>The upgradable packages of a root, the resolved upgrade and the data behind them.</summary>
+public sealed record AptUpgradePlan(
+    IReadOnlyList<UpgradablePackage> Upgradable,
+    ResolutionResult Upgrade,
+    PackageUniverse Universe,
+    IReadOnlyList<LoadedSuite> Suites);
+
+/// <summary>
+/// Entry point of the APT client: loads and verifies repositories as apt-get update does,
+/// picks candidates as apt does and resolves upgrades, without running apt.
+/// </summary>
+public sealed class AptClient
+{
+    private readonly AptFetcher _fetcher;
+    private readonly AptOptions _options;
+    private readonly ILogger _logger;
+
+    public AptClient(HttpClient http, AptOptions? options = null, ILogger? logger = null)
+    {
+        _fetcher = new AptFetcher(http);
+        _options = options ?? new AptOptions();
+        _logger = logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>
+    /// Loads every binary source entry (deb-src entries are skipped), verifying each Release
+    /// and index. Keys come from <paramref name="root"/> for the root's own entries.
+    /// </summary>
+    public async Task<IReadOnlyList<LoadedSuite>> LoadAsync(
+        IReadOnlyList<AptSource> rootSources,
+        IReadOnlyList<AptSource> extraSources,
+        IRootFileLookup? root,
+        Keyring extraKeys,
+        CancellationToken cancellationToken = default)
+    {
+        var reader = new RepositoryReader(_fetcher, _options, _logger);
+        var rootKeys = new KeySelection(root, extraKeys);
+        var hostKeys = new KeySelection(null, extraKeys);
+        var tasks = new List<Task<LoadedSuite>>();
+        foreach (var source in rootSources.Where(s => s.IsBinary))
+        {
+            var (keys, fingerprints) = rootKeys.For(source, path => root?.OpenFile(path));
+            tasks.Add(reader.LoadAsync(source, keys, fingerprints, cancellationToken));
+        }
+
+        foreach (var source in extraSources.Where(s => s.IsBinary))
+        {
+            var (keys, fingerprints) = hostKeys.For(source, path => File.Exists(path) ? File.OpenRead(path) : null);
+            tasks.Add(reader.LoadAsync(source, keys, fingerprints, cancellationToken));
+        }
+
+        return await Task.WhenAll(tasks);
+    }
+
+    /// <summary>
+    /// Lists the upgrades available to a root, like <c>apt list --upgradable</c>, and resolves
+    /// the upgrade as <c>apt-get upgrade --with-new-pkgs</c> would.
+    /// </summary>
+    public async Task<AptUpgradePlan> PlanUpgradesAsync(AptUpdateRequest request, CancellationToken cancellationToken = default)
+    {
+        var rootSources = request.UseRootSources ? ImageSources.Read(request.Root) : [];
+        var extraKeys = request.ExtraKeyrings.Aggregate(Keyring.Empty, (a, b) => a.Concat(b));
+        var suites = await LoadAsync(rootSources, request.ExtraSources, request.Root, extraKeys, cancellationToken);
+        var universe = BuildUniverse(request.Root, suites);
+        var upgradable = new List<UpgradablePackage>();
+        foreach (var ((name, arch), installed) in universe.Installed.OrderBy(p => p.Key))
+        {
+            if (universe.Candidate(name, arch) is { Record: { } record } choice && choice.Version > installed.Version)
+            {
+                upgradable.Add(new UpgradablePackage(name, arch, installed.Version, choice.Version, record.Release?.SourceSuite ?? ""));
+            }
+        }
+
+        var upgrade = new DependencyResolver(universe).Upgrade();
+        return new AptUpgradePlan(upgradable, upgrade, universe, suites);
+    }
+
+    /// <summary>Builds the universe of a root's installed packages and loaded suites, with its preferences.</summary>
+    public PackageUniverse BuildUniverse(IRootFileLookup root, IReadOnlyList<LoadedSuite> suites)
+    {
+        var installed = DpkgStatusReader.Read(root);
+        var policy = new CandidatePolicy(Preferences.Read(root), _options.DefaultRelease);
+        var native = installed.FirstOrDefault(p => p.Name == "dpkg")?.Architecture ?? _options.Architecture;
+        var foreign = ReadForeignArchitectures(root, native);
+        return new PackageUniverse(suites.SelectMany(s => s.Packages), installed, policy, native, foreign);
+    }
+
+    // dpkg 1.22 keeps the architectures it accepts, native first, in /var/lib/dpkg/arch.
+    private static List<string> ReadForeignArchitectures(IRootFileLookup root, string native)
+    {
+        using var stream = root.OpenFile("/var/lib/dpkg/arch");
+        if (stream is null)
+        {
+            return [];
+        }
+
+        using var reader = new StreamReader(stream);
+        return [.. reader.ReadToEnd().Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Where(a => a != native)];
+    }
+}

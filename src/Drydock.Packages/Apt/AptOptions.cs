@@ -1,0 +1,29 @@
+namespace Drydock.Packages.Apt;
+
+/// <summary>How strictly repositories are checked, and for which architecture.</summary>
+public sealed record AptOptions
+{
+    /// <summary>The native architecture of the root, as dpkg --print-architecture prints it.</summary>
+    public string Architecture { get; init; } = "amd64";
+
+    /// <summary>Accepts a Release past its Valid-Until, for snapshot archives.</summary>
+    public bool AllowExpiredRelease { get; init; }
+
+    /// <summary>Accepts repositories with no valid signature. Hash checks still apply.</summary>
+    public bool AllowUnsigned { get; init; }
+
+    /// <summary>
+    /// How far in the future a Release Date may be; apt 2.6's Acquire::Max-FutureTime
+    /// defaults to 10 seconds.
+    /// </summary>
+    public TimeSpan MaxFutureTime { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The APT::Default-Release value, whose versions get priority 990.</summary>
+    public string? DefaultRelease { get; init; }
+
+    /// <summary>The clock for validity checks; the current time when null.</summary>
+    public DateTimeOffset? Now { get; init; }
+
+    /// <summary>Parallel .deb downloads.</summary>
+    public int MaxParallelDownloads { get; init; } = 4;
+}

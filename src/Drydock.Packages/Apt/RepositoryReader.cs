@@ -1,0 +1,243 @@
+using System.IO.Compression;
+using System.Security.Cryptography;
+using Drydock.Packages.Apt.Download;
+using Drydock.Packages.Apt.Indexes;
+using Drydock.Packages.Apt.Sources;
+using Drydock.Packages.Apt.Trust;
+using Microsoft.Extensions.Logging;
+using SharpCompress.Compressors.Xz;
+
+namespace Drydock.Packages.Apt;
+
+/// <summary>The verified Release and the Packages records of one source entry.</summary>
+public sealed record LoadedSuite(AptSource Source, ReleaseFile Release, IReadOnlyList<PackageRecord> Packages, IReadOnlyList<string> Problems);
+
+/// <summary>
+/// Fetches one suite as apt-get update does: InRelease, else Release with Release.gpg, checked
+/// against the source's keys and validity dates; then each Packages index the Release lists,
+/// checked against its SHA256 before and after decompression.
+/// </summary>
+internal sealed partial class RepositoryReader
+{
+    private const long MaxReleaseBytes = 64L << 20;
+    private const long MaxIndexBytes = 512L << 20;
+
+    // Compressed forms in the order apt prefers them (Acquire::CompressionTypes::Order).
+    private static readonly string[] IndexForms = ["Packages.xz", "Packages.gz", "Packages"];
+
+    private readonly AptFetcher _fetcher;
+    private readonly AptOptions _options;
+    private readonly ILogger _logger;
+
+    public RepositoryReader(AptFetcher fetcher, AptOptions options, ILogger logger)
+    {
+        _fetcher = fetcher;
+        _options = options;
+        _logger = logger;
+    }
+
+    public async Task<LoadedSuite> LoadAsync(
+        AptSource source, Keyring keys, IReadOnlyList<string> fingerprints, CancellationToken cancellationToken)
+    {
+        var (content, location) = await FetchReleaseAsync(source, keys, fingerprints, cancellationToken);
+        var release = ReleaseFile.Parse(content, location);
+        CheckDates(release, source, location);
+        var architectures = source.Architectures.Count > 0 ? source.Architectures : [_options.Architecture];
+        var records = new List<PackageRecord>();
+        var problems = new List<string>();
+        foreach (var component in source.IsFlat ? [""] : source.Components)
+        {
+            foreach (var architecture in architectures)
+            {
+                var prefix = source.IsFlat ? "" : $"{component}/binary-{architecture}/";
+                var info = ReleaseInfoFor(release, source, component);
+                var index = await LoadIndexAsync(source, release, prefix, info, cancellationToken);
+                if (index is not null)
+                {
+                    records.AddRange(index.Records);
+                    problems.AddRange(index.Problems);
+                }
+            }
+        }
+
+        return new LoadedSuite(source, release, records, problems);
+    }
+
+    private async Task<(byte[] Content, string Location)> FetchReleaseAsync(
+        AptSource source, Keyring keys, IReadOnlyList<string> fingerprints, CancellationToken cancellationToken)
+    {
+        var policy = new TrustPolicy(_options.Now ?? DateTimeOffset.UtcNow, fingerprints);
+        var skipSignature = source.Trusted || _options.AllowUnsigned;
+        var inReleaseUri = source.SuiteFileUri("InRelease");
+        if (await _fetcher.GetBytesAsync(inReleaseUri, MaxReleaseBytes, cancellationToken) is { } inRelease)
+        {
+            var location = inReleaseUri.ToString();
+            return skipSignature && !IsVerifiable(inRelease, keys, policy, location)
+                ? (SignatureVerifier.ExtractClearSigned(inRelease, location), location)
+                : (SignatureVerifier.VerifyClearSigned(inRelease, keys, policy, location), location);
+        }
+
+        var releaseUri = source.SuiteFileUri("Release");
+        var release = await _fetcher.GetBytesAsync(releaseUri, MaxReleaseBytes, cancellationToken)
+            ?? throw new FileNotFoundException(
+                $"The repository '{source}' has neither InRelease nor Release at '{source.SuiteFileUri("")}'. Check the URI and suite.");
+        var signature = await _fetcher.GetBytesAsync(source.SuiteFileUri("Release.gpg"), MaxReleaseBytes, cancellationToken);
+        if (signature is null)
+        {
+            if (!skipSignature)
+            {
+                throw new AptSignatureException(
+                    releaseUri.ToString(), [],
+                    $"The repository file '{releaseUri}' is not signed (no InRelease or Release.gpg). " +
+                    "Use a signed repository, or allow unsigned repositories explicitly.");
+            }
+        }
+        else if (!skipSignature || IsVerifiableDetached(release, signature, keys, policy, releaseUri.ToString()))
+        {
+            SignatureVerifier.VerifyDetached(release, signature, keys, policy, releaseUri.ToString());
+        }
+
+        return (release, releaseUri.ToString());
+    }
+
+    // With signature checks turned off a signature is still checked when it verifies, so the
+    // log shows which sources were actually unverified.
+    private bool IsVerifiable(byte[] inRelease, Keyring keys, TrustPolicy policy, string location)
+    {
+        try
+        {
+            SignatureVerifier.VerifyClearSigned(inRelease, keys, policy, location);
+            return true;
+        }
+        catch (AptSignatureException error)
+        {
+            LogUnverified(location, error.Message);
+            return false;
+        }
+    }
+
+    private bool IsVerifiableDetached(byte[] release, byte[] signature, Keyring keys, TrustPolicy policy, string location)
+    {
+        try
+        {
+            SignatureVerifier.VerifyDetached(release, signature, keys, policy, location);
+            return true;
+        }
+        catch (AptSignatureException error)
+        {
+            LogUnverified(location, error.Message);
+            return false;
+        }
+    }
+
+    private void CheckDates(ReleaseFile release, AptSource source, string location)
+    {
+        var now = _options.Now ?? DateTimeOffset.UtcNow;
+        if (_options.AllowExpiredRelease || !source.CheckValidUntil)
+        {
+            return;
+        }
+
+        if (release.ValidUntil is { } validUntil && validUntil < now)
+        {
+            throw new AptReleaseExpiredException(
+                location, validUntil,
+                $"The Release file '{location}' expired on {validUntil:u} (Valid-Until). Update the mirror, " +
+                "or allow expired Release files for snapshot archives.");
+        }
+
+        if (release.Date is { } date && date - now > _options.MaxFutureTime)
+        {
+            throw new AptReleaseExpiredException(
+                location, date,
+                $"The Release file '{location}' is dated {date:u}, in the future. Check the system clock or the mirror.");
+        }
+    }
+
+    private async Task<ParsedIndex?> LoadIndexAsync(
+        AptSource source, ReleaseFile release, string prefix, ReleaseInfo info, CancellationToken cancellationToken)
+    {
+        var entry = IndexForms.Select(form => release.Files.GetValueOrDefault(prefix + form)).FirstOrDefault(e => e is not null);
+        if (entry is null)
+        {
+            LogNoIndex(source.ToString(), prefix);
+            return null;
+        }
+
+        var path = release.AcquireByHash ? $"{Path.GetDirectoryName(entry.Path)}/by-hash/SHA256/{entry.Sha256}".TrimStart('/') : entry.Path;
+        var uri = source.SuiteFileUri(path);
+        var location = uri.ToString();
+        var data = await _fetcher.GetBytesAsync(uri, MaxIndexBytes, cancellationToken)
+            ?? throw new FileNotFoundException($"The index '{location}' listed in the Release file is missing on the server.");
+        CheckHash(data, entry, location);
+        var plain = Decompress(data, entry.Path, location);
+        var plainPath = prefix + "Packages";
+        if (!ReferenceEquals(plain, data) && release.Files.GetValueOrDefault(plainPath) is { } plainEntry)
+        {
+            CheckHash(plain, plainEntry, location + " (decompressed)");
+        }
+
+        return PackagesIndexParser.Parse(plain, location, info);
+    }
+
+    internal static void CheckHash(byte[] data, ReleaseEntry entry, string location)
+    {
+        var actual = Convert.ToHexStringLower(SHA256.HashData(data));
+        if (data.Length != entry.Size || actual != entry.Sha256)
+        {
+            throw new AptHashMismatchException(
+                location, entry.Sha256, actual,
+                $"The file '{location}' has SHA256 '{actual}' ({data.Length} bytes), but the signed Release " +
+                $"lists '{entry.Sha256}' ({entry.Size} bytes). The mirror may be syncing; retry later.");
+        }
+    }
+
+    private static byte[] Decompress(byte[] data, string path, string location)
+    {
+        try
+        {
+            using var input = new MemoryStream(data);
+            using Stream? decoder = path.EndsWith(".xz", StringComparison.Ordinal) ? new XZStream(input)
+                : path.EndsWith(".gz", StringComparison.Ordinal) ? new GZipStream(input, CompressionMode.Decompress)
+                : null;
+            if (decoder is null)
+            {
+                return data;
+            }
+
+            using var output = new MemoryStream(data.Length * 6);
+            decoder.CopyTo(output);
+            return output.ToArray();
+        }
+        catch (Exception error) when (error is InvalidDataException or IOException or InvalidOperationException
+            or IndexOutOfRangeException or ArgumentException || IsSharpCompressError(error))
+        {
+            throw new InvalidDataException($"The index '{location}' could not be decompressed: {error.Message}", error);
+        }
+    }
+
+    // SharpCompress reports corrupt xz data with internal exception types (DataErrorException).
+    private static bool IsSharpCompressError(Exception error) =>
+        error.GetType().Namespace?.StartsWith("SharpCompress", StringComparison.Ordinal) == true;
+
+    private static ReleaseInfo ReleaseInfoFor(ReleaseFile release, AptSource source, string component) => new()
+    {
+        Origin = release.Origin,
+        Label = release.Label,
+        Suite = release.Suite,
+        Codename = release.Codename,
+        Version = release.Version,
+        Component = component,
+        Site = source.BaseUri.IsFile ? "" : source.BaseUri.Host,
+        NotAutomatic = release.NotAutomatic,
+        ButAutomaticUpgrades = release.ButAutomaticUpgrades,
+        SourceSuite = source.Suite,
+        ArchiveRoot = source.BaseUri,
+    };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Using {Location} without a valid signature: {Reason}")]
+    private partial void LogUnverified(string location, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The Release of {Source} lists no Packages index under '{Prefix}'")]
+    private partial void LogNoIndex(string source, string prefix);
+}
