@@ -27,15 +27,18 @@ public sealed record SbomDocument
 /// <param name="Platform">The platform as <c>os/architecture[/variant]</c>, when known.</param>
 public sealed record SbomImage(string Name, Digest? ManifestDigest, Digest? ConfigDigest, string? Platform);
 
-/// <summary>The distribution of an image, as os-release names it.</summary>
+/// <summary>The distribution of an image, as detected from its release files.</summary>
 /// <param name="Id">os-release <c>ID</c>, such as <c>debian</c>, <c>alpine</c> or <c>rhel</c>.</param>
-/// <param name="VersionId">os-release <c>VERSION_ID</c>, null for Debian testing and unstable.</param>
+/// <param name="VersionId">
+/// The full version the image states (<c>12.15</c>, <c>3.18.4</c>), or the release name
+/// (<c>testing</c>) where it has none; null when unknown.
+/// </param>
 /// <param name="Codename">The release codename, such as <c>bookworm</c>, when there is one.</param>
 /// <param name="Name">A name for people, such as os-release's <c>PRETTY_NAME</c>.</param>
 public sealed record SbomDistro(string Id, string? VersionId, string? Codename, string? Name)
 {
     /// <summary>
-    /// The purl <c>distro</c> qualifier: <c>ID-VERSION_ID</c> (<c>debian-12</c>,
+    /// The purl <c>distro</c> qualifier: <c>ID-VERSION</c> (<c>debian-12.15</c>,
     /// <c>alpine-3.18.4</c>), or <c>ID-CODENAME</c> when there is no version.
     /// </summary>
     public string Qualifier => VersionId is not null ? $"{Id}-{VersionId}"
