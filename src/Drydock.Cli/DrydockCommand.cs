@@ -30,5 +30,6 @@ internal static class DrydockCommand
         yield return InspectCommand.Create();
         yield return UnpackCommand.Create();
         yield return DbCommand.Create();
+        yield return SbomCommand.Create();
     }
 }
