@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Times reading /var/lib/dpkg/status through Drydock's file-system view against reading every
-# layer byte once (gzip-decompressing each layer to nowhere, in the same process kind), on the
+# layer byte once (gzip-decompressing each layer to nowhere in a .NET process), on the
 # image of bench/unpack-vs-umoci.sh, with hyperfine. `gzip -dc` of the layer is shown as a
 # reference point from outside .NET.
 set -euo pipefail
