@@ -8,11 +8,12 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="${DRYDOCK_BENCH_DIR:-/tmp/drydock-bench}"
 runs="${DRYDOCK_BENCH_RUNS:-5}"
+warmup="${DRYDOCK_BENCH_WARMUP:-1}"
 source "$root/bench/bench-image.sh"
 
 prepare_image "$work"
 
-hyperfine --warmup 1 --runs "$runs" --export-json "$work/unpack.json" \
+hyperfine --warmup "$warmup" --runs "$runs" --export-json "$work/unpack.json" \
   --prepare "rm -rf '$work/out-drydock' '$work/out-umoci'" \
   --command-name "drydock unpack" "'$root/drydock' unpack 'oci:$work/layout:bench' '$work/out-drydock'" \
   --command-name "umoci unpack" "umoci unpack --image '$work/layout:bench' '$work/out-umoci'"

@@ -33,8 +33,8 @@ public static class DebianRootFs
 
     /// <summary>
     /// Returns the path of a bookworm tarball made with the given extra mmdebstrap options,
-    /// building it first when the cache lacks it. Device nodes are left out, as in Docker
-    /// Hub's Debian images.
+    /// building it first when the cache lacks it. Device nodes are left out, so that the images
+    /// unpack without root.
     /// </summary>
     public static string Build(params string[] options)
     {
