@@ -13,9 +13,9 @@ namespace Drydock.Packages.Apt;
 public sealed record LoadedSuite(AptSource Source, ReleaseFile Release, IReadOnlyList<PackageRecord> Packages, IReadOnlyList<string> Problems);
 
 /// <summary>
-/// Fetches one suite as apt-get update does: InRelease, else Release with Release.gpg, checked
-/// against the source's keys and validity dates; then each Packages index the Release lists,
-/// checked against its SHA256 before and after decompression.
+/// Fetches one suite as apt-get update does. InRelease (else Release with Release.gpg) is
+/// checked against the source's keys and validity dates. Then each Packages index the Release
+/// lists is checked against its SHA256 before and after decompression.
 /// </summary>
 internal sealed partial class RepositoryReader
 {

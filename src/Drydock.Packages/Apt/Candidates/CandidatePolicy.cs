@@ -4,11 +4,11 @@ using Drydock.Packages.Versions;
 namespace Drydock.Packages.Apt.Candidates;
 
 /// <summary>
-/// Chooses candidate versions as apt_preferences(5) of apt 2.6 describes: every version gets
-/// a priority (pins first, then 990 for the default release, 1 for NotAutomatic, 100 for
-/// NotAutomatic with ButAutomaticUpgrades, else 500; at least 100 for the installed version);
-/// the candidate is the highest-priority version, the highest version among equals, and never
-/// one older than the installed version unless its priority is 1000 or more.
+/// Chooses candidate versions as apt_preferences(5) of apt 2.6 describes. Every version gets
+/// a priority from the pins, else 990 for the default release, 1 for NotAutomatic, 100 for
+/// NotAutomatic with ButAutomaticUpgrades and 500 otherwise. The installed version gets at
+/// least 100. The candidate is the highest-priority version (the highest version among
+/// equals), and never one older than the installed version unless its priority is 1000 or more.
 /// </summary>
 public sealed class CandidatePolicy
 {

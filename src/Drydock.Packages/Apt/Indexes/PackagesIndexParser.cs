@@ -6,9 +6,8 @@ namespace Drydock.Packages.Apt.Indexes;
 
 /// <summary>
 /// Parses a Packages index (deb822 stanzas, one per binary package) straight from its bytes.
-/// Only the name, version, architecture and source become strings while parsing; the other
-/// kept fields stay slices of the buffer and are decoded on first read, which keeps a full
-/// Debian main index (about 64,000 stanzas) under a second. The records keep the buffer alive.
+/// Only the name, version, architecture and source become strings while parsing. The other
+/// kept fields stay slices of the buffer until first read, so the records keep the buffer alive.
 /// A stanza without Package, Version or Architecture, or with an invalid version, is skipped
 /// and reported in <see cref="ParsedIndex.Problems"/>; the rest of the index is still read.
 /// </summary>
@@ -168,8 +167,8 @@ public static class PackagesIndexParser
             return index == 2 ? InternArchitecture(span) : Encoding.UTF8.GetString(span);
         }
 
-        // Most lines of an index are fields nobody reads (Description, Tag, MD5sum), so the
-        // name is matched by length first and compared at most four times.
+        // Most lines of an index are fields the resolver does not use (Description, Tag, MD5sum),
+        // so the name is matched by length first and compared at most four times.
         private static int FieldIndex(ReadOnlySpan<byte> name) => name.Length switch
         {
             4 => name.SequenceEqual("Size"u8) ? 8 : -1,

@@ -141,22 +141,22 @@ public sealed class DependencyResolver
             return true;
         }
 
-        var here = (IReadOnlyList<string>)[.. chain, record.ToString()];
+        var withRecord = (IReadOnlyList<string>)[.. chain, record.ToString()];
         if (_excluded.Contains(record.Name))
         {
-            return Fail(here, "is excluded");
+            return Fail(withRecord, "is excluded");
         }
 
         if (current is null && !_allowNew)
         {
-            return Fail(here, "would be a new package");
+            return Fail(withRecord, "would be a new package");
         }
 
         _selection.Set(record);
-        return SelectSiblings(record, arch, here)
-            && SatisfyDependencies(record, here)
-            && ResolveConflicts(record, here)
-            && (current is null || FixReverseDependencies(record, current, here));
+        return SelectSiblings(record, arch, withRecord)
+            && SatisfyDependencies(record, withRecord)
+            && ResolveConflicts(record, withRecord)
+            && (current is null || FixReverseDependencies(record, current, withRecord));
     }
 
     // Every architecture's copy of a Multi-Arch: same package must carry the same version.
@@ -297,9 +297,9 @@ public sealed class DependencyResolver
         provider.Provides.Any(p => p.Name == relation.Name
             && (relation.Version is null || (p.Version is { } v && p.Operator == RelationOperator.Equal && relation.Accepts(v))));
 
-    // The multiarch spec (wiki.debian.org/Multiarch/Spec): a plain relation is met by the
-    // depender's architecture or by a Multi-Arch: foreign package; ":any" also by Multi-Arch:
-    // allowed packages of any architecture; ":native" and ":ARCH" by that architecture only.
+    // Rules of the multiarch spec (wiki.debian.org/Multiarch/Spec). A plain relation is met by
+    // the depender's architecture or by a Multi-Arch: foreign package. ":any" is also met by
+    // Multi-Arch: allowed packages. ":native" and ":ARCH" are met by that architecture only.
     private bool ArchitectureMatches(Relation relation, PackageRecord depender, PackageRecord target)
     {
         var targetArch = _universe.ArchKey(target);
@@ -357,8 +357,8 @@ public sealed class DependencyResolver
         }
     }
 
-    // A package whose dependencies the new version breaks moves to its own candidate, the
-    // only change apt's upgrade makes to it; when that does not help the upgrade fails.
+    // A package whose dependencies the new version breaks moves to its own candidate, because
+    // that is the only change an upgrade may make to it. When that does not help, the upgrade fails.
     private bool FixReverseDependencies(PackageRecord record, PackageRecord previous, IReadOnlyList<string> chain)
     {
         var names = new HashSet<string>(StringComparer.Ordinal) { record.Name };

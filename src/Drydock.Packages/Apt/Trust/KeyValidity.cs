@@ -4,8 +4,8 @@ namespace Drydock.Packages.Apt.Trust;
 
 /// <summary>
 /// Checks that the key behind a good signature may still sign, as gpgv does at the time of
-/// the check: primary and subkey not revoked or expired, the subkey bound to its primary key
-/// with the signing flag, and the signature itself not expired.
+/// the check. The primary key and subkey must be neither revoked nor expired. The subkey must
+/// be bound to its primary key with the signing flag, and the signature must not be expired.
 /// </summary>
 internal static class KeyValidity
 {

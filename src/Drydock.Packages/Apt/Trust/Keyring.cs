@@ -58,7 +58,7 @@ public sealed class Keyring
         return Load(stream, name);
     }
 
-    /// <summary>Returns a keyring that holds the keys of both.</summary>
+    /// <summary>Returns a keyring that contains the keys of both.</summary>
     public Keyring Concat(Keyring other) => new([.. _rings, .. other._rings]);
 
     /// <summary>
