@@ -109,7 +109,7 @@ internal static class OsvParser
             return null;
         }
 
-        // Debian's releases before 7 were numbered 4.0, 5.0 and 6.0; their images say 4, 5 and 6.
+        // Debian's releases before 7 were numbered 4.0, 5.0 and 6.0, and their namespaces use 4, 5 and 6.
         var release = parts[0] == "Debian" && parts[1].EndsWith(".0", StringComparison.Ordinal)
             ? parts[1][..^2]
             : parts[1];

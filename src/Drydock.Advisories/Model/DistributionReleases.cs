@@ -9,9 +9,8 @@ namespace Drydock.Advisories;
 /// </summary>
 internal static class DistributionReleases
 {
-    // Sources: https://wiki.debian.org/LTS (2025-01), https://ubuntu.com/about/release-cycle
-    // (2025-01), https://alpinelinux.org/releases/ (2025-01),
-    // https://access.redhat.com/support/policy/updates/errata (2025-01).
+    // NOTE: these dates follow the distributions' published schedules as of early 2025 and were
+    // not re-checked against the release pages; a changed schedule needs an edit here.
     private static readonly (string Codename, string Version, DateOnly End)[] _debian =
     [
         ("wheezy", "7", new(2018, 5, 31)),
