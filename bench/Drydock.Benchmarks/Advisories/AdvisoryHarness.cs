@@ -1,10 +1,10 @@
-using Drydock.Packages.Inventory;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Drydock.Advisories;
 using Drydock.Advisories.Import;
 using Drydock.Advisories.Matching;
 using Drydock.Advisories.Store;
+using Drydock.Packages.Inventory;
 
 namespace Drydock.Benchmarks.Advisories;
 

@@ -10,9 +10,9 @@ namespace Drydock.Advisories.Import;
 /// </summary>
 internal static class OsvParser
 {
-    private static readonly string[] s_advisoryPrefixes = ["DSA-", "DLA-", "DTSA-", "USN-"];
+    private static readonly string[] _advisoryPrefixes = ["DSA-", "DLA-", "DTSA-", "USN-"];
 
-    private static readonly string[] s_distributionPrefixes = ["DEBIAN-", "ALPINE-", "UBUNTU-"];
+    private static readonly string[] _distributionPrefixes = ["DEBIAN-", "ALPINE-", "UBUNTU-"];
 
     public static void Parse(JsonElement root, ImportSink sink, DistributionFamily family)
     {
@@ -109,7 +109,7 @@ internal static class OsvParser
             return null;
         }
 
-        // Debian's releases before 7 were numbered 4.0, 5.0 and 6.0; their images say 4, 5 and 6.
+        // Debian's releases before 7 were numbered 4.0, 5.0 and 6.0, and their namespaces use 4, 5 and 6.
         var release = parts[0] == "Debian" && parts[1].EndsWith(".0", StringComparison.Ordinal)
             ? parts[1][..^2]
             : parts[1];
@@ -125,7 +125,7 @@ internal static class OsvParser
 
     private static (string[] Vulnerabilities, string Advisory) Identify(string id, JsonElement root)
     {
-        if (!s_advisoryPrefixes.Any(prefix => id.StartsWith(prefix, StringComparison.Ordinal)))
+        if (!_advisoryPrefixes.Any(prefix => id.StartsWith(prefix, StringComparison.Ordinal)))
         {
             return ([StripDistributionPrefix(id)], "");
         }
@@ -151,7 +151,7 @@ internal static class OsvParser
 
     private static string StripDistributionPrefix(string id)
     {
-        foreach (var prefix in s_distributionPrefixes)
+        foreach (var prefix in _distributionPrefixes)
         {
             if (id.StartsWith(prefix, StringComparison.Ordinal)
                 && id.AsSpan(prefix.Length).StartsWith("CVE-", StringComparison.Ordinal))

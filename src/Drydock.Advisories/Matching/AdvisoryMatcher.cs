@@ -7,7 +7,7 @@ namespace Drydock.Advisories.Matching;
 /// Matches installed packages against the store with the distribution's own rules: Debian
 /// and Ubuntu by source package and source version, Alpine by origin, Red Hat by binary RPM
 /// and EVR within the image's product stream and module stream. Only the namespace's own data
-/// is read, so one release never answers for another.
+/// is read, so one release's statements never apply to another.
 /// </summary>
 public sealed class AdvisoryMatcher(AdvisoryStore store, TimeProvider? clock = null)
 {

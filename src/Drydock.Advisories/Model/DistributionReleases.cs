@@ -9,10 +9,9 @@ namespace Drydock.Advisories;
 /// </summary>
 internal static class DistributionReleases
 {
-    // Sources: https://wiki.debian.org/LTS (2025-01), https://ubuntu.com/about/release-cycle
-    // (2025-01), https://alpinelinux.org/releases/ (2025-01),
-    // https://access.redhat.com/support/policy/updates/errata (2025-01).
-    private static readonly (string Codename, string Version, DateOnly End)[] s_debian =
+    // NOTE: these dates follow the distributions' published schedules as of early 2025 and were
+    // not re-checked against the release pages; a changed schedule needs an edit here.
+    private static readonly (string Codename, string Version, DateOnly End)[] _debian =
     [
         ("wheezy", "7", new(2018, 5, 31)),
         ("jessie", "8", new(2020, 6, 30)),
@@ -25,7 +24,7 @@ internal static class DistributionReleases
         ("sid", "unstable", DateOnly.MaxValue),
     ];
 
-    private static readonly (string Codename, string Version, DateOnly End)[] s_ubuntu =
+    private static readonly (string Codename, string Version, DateOnly End)[] _ubuntu =
     [
         ("precise", "12.04", new(2017, 4, 28)),
         ("trusty", "14.04", new(2019, 4, 30)),
@@ -47,7 +46,7 @@ internal static class DistributionReleases
         ("plucky", "25.04", new(2026, 1, 15)),
     ];
 
-    private static readonly Dictionary<string, DateOnly> s_alpine = new()
+    private static readonly Dictionary<string, DateOnly> _alpine = new()
     {
         ["3.12"] = new(2022, 5, 1),
         ["3.13"] = new(2022, 11, 1),
@@ -62,7 +61,7 @@ internal static class DistributionReleases
         ["3.22"] = new(2027, 5, 1),
     };
 
-    private static readonly Dictionary<string, DateOnly> s_redHat = new()
+    private static readonly Dictionary<string, DateOnly> _redHat = new()
     {
         ["5"] = new(2017, 3, 31),
         ["6"] = new(2020, 11, 30),
@@ -74,13 +73,13 @@ internal static class DistributionReleases
 
     /// <summary>Maps a Debian codename as the security tracker writes it to its namespace.</summary>
     public static AdvisoryNamespace? DebianNamespace(string codename) =>
-        FindVersion(s_debian, codename) is { } version
+        FindVersion(_debian, codename) is { } version
             ? AdvisoryNamespace.Create("debian", version)
             : null;
 
     /// <summary>Maps an Ubuntu codename (<c>bionic</c>) to its namespace (<c>ubuntu:18.04</c>).</summary>
     public static AdvisoryNamespace? UbuntuNamespace(string codename) =>
-        FindVersion(s_ubuntu, codename) is { } version
+        FindVersion(_ubuntu, codename) is { } version
             ? AdvisoryNamespace.Create("ubuntu", version)
             : null;
 
@@ -93,10 +92,10 @@ internal static class DistributionReleases
         var end = DateOnly.MaxValue;
         var found = ns.Family switch
         {
-            DistributionFamily.Debian => TryFindEnd(s_debian, ns.Release, out end),
-            DistributionFamily.Ubuntu => TryFindEnd(s_ubuntu, ns.Release, out end),
+            DistributionFamily.Debian => TryFindEnd(_debian, ns.Release, out end),
+            DistributionFamily.Ubuntu => TryFindEnd(_ubuntu, ns.Release, out end),
             DistributionFamily.Alpine => TryFindAlpineEnd(ns.Release, out end),
-            DistributionFamily.RedHat => s_redHat.TryGetValue(ns.Release, out end),
+            DistributionFamily.RedHat => _redHat.TryGetValue(ns.Release, out end),
             _ => false,
         };
         return found && end != DateOnly.MaxValue ? end : null;
@@ -134,7 +133,7 @@ internal static class DistributionReleases
 
     private static bool TryFindAlpineEnd(string release, out DateOnly end)
     {
-        if (s_alpine.TryGetValue(release, out end))
+        if (_alpine.TryGetValue(release, out end))
         {
             return true;
         }

@@ -7,13 +7,13 @@ namespace Drydock.Advisories.Tests.Matching;
 // Expected findings were checked by hand against secdb v3.16 and v3.18 main of 2025-01-04.
 public sealed class AlpineMatchTests(AlpineSecdbStore feed) : IClassFixture<AlpineSecdbStore>
 {
-    private static readonly AdvisoryNamespace s_alpine316 = AdvisoryNamespace.Parse("alpine:3.16");
-    private static readonly AdvisoryNamespace s_alpine318 = AdvisoryNamespace.Parse("alpine:3.18");
+    private static readonly AdvisoryNamespace _alpine316 = AdvisoryNamespace.Parse("alpine:3.16");
+    private static readonly AdvisoryNamespace _alpine318 = AdvisoryNamespace.Parse("alpine:3.18");
 
     [Fact]
     public void Alpine316_OpensslByOrigin()
     {
-        var result = Match(s_alpine316, Alpine316());
+        var result = Match(_alpine316, Alpine316());
 
         result.Fixable("libcrypto1.1", "CVE-2022-4304", "1.1.1t-r0");
         result.Fixable("libssl1.1", "CVE-2022-4304", "1.1.1t-r0");
@@ -29,7 +29,7 @@ public sealed class AlpineMatchTests(AlpineSecdbStore feed) : IClassFixture<Alpi
     [Fact]
     public void Alpine316_ApkReleaseOrder()
     {
-        var result = Match(s_alpine316, Alpine316());
+        var result = Match(_alpine316, Alpine316());
 
         result.Fixable("busybox", "CVE-2023-42366", "1.35.0-r18");
         result.Fixable("ssl_client", "CVE-2023-42366", "1.35.0-r18");
@@ -42,7 +42,7 @@ public sealed class AlpineMatchTests(AlpineSecdbStore feed) : IClassFixture<Alpi
     [Fact]
     public void Alpine316_NotAffectedAndNeverOpen()
     {
-        var result = Match(s_alpine316, Alpine316());
+        var result = Match(_alpine316, Alpine316());
 
         result.Verdict("zlib", "CVE-2023-45853", Verdict.NotAffected);
         result.Verdict("libcrypto1.1", "CVE-2022-1292", Verdict.NotAffected);
@@ -54,7 +54,7 @@ public sealed class AlpineMatchTests(AlpineSecdbStore feed) : IClassFixture<Alpi
     [Fact]
     public void Alpine318_Findings()
     {
-        var result = Match(s_alpine318, Alpine318());
+        var result = Match(_alpine318, Alpine318());
 
         result.Fixable("libcrypto3", "CVE-2023-2650", "3.1.1-r0");
         result.Fixable("libssl3", "CVE-2023-5363", "3.1.4-r0");
@@ -71,8 +71,8 @@ public sealed class AlpineMatchTests(AlpineSecdbStore feed) : IClassFixture<Alpi
     {
         var busybox = Alpine316().Single(p => p.Name == "busybox");
 
-        var own = Match(s_alpine316, [busybox]);
-        var newer = Match(s_alpine318, [busybox]);
+        var own = Match(_alpine316, [busybox]);
+        var newer = Match(_alpine318, [busybox]);
 
         own.Fixable("busybox", "CVE-2023-42366", "1.35.0-r18");
         newer.Fixable("busybox", "CVE-2023-42366", "1.36.1-r6");

@@ -8,14 +8,14 @@ namespace Drydock.Advisories.Tests.Matching;
 // 2025-02-12, comparing versions with `dpkg --compare-versions`.
 public sealed class DebianMatchTests(DebianOsvStore feed) : IClassFixture<DebianOsvStore>
 {
-    private static readonly AdvisoryNamespace s_debian10 = AdvisoryNamespace.Parse("debian:10");
-    private static readonly AdvisoryNamespace s_debian11 = AdvisoryNamespace.Parse("debian:11");
-    private static readonly AdvisoryNamespace s_debian12 = AdvisoryNamespace.Parse("debian:12");
+    private static readonly AdvisoryNamespace _debian10 = AdvisoryNamespace.Parse("debian:10");
+    private static readonly AdvisoryNamespace _debian11 = AdvisoryNamespace.Parse("debian:11");
+    private static readonly AdvisoryNamespace _debian12 = AdvisoryNamespace.Parse("debian:12");
 
     [Fact]
     public void Distroless_SqliteFixableWithAdvisory()
     {
-        var result = Match(s_debian11, Distroless());
+        var result = Match(_debian11, Distroless());
 
         result.Fixable("libsqlite3-0", "CVE-2021-36690", "3.34.1-3+deb11u1");
         result.Fixable("libsqlite3-0", "CVE-2023-7104", "3.34.1-3+deb11u1");
@@ -28,7 +28,7 @@ public sealed class DebianMatchTests(DebianOsvStore feed) : IClassFixture<Debian
     [Fact]
     public void Distroless_UnimportantAndResolved()
     {
-        var result = Match(s_debian11, Distroless());
+        var result = Match(_debian11, Distroless());
 
         result.Verdict("libsqlite3-0", "CVE-2021-45346", Verdict.Unimportant);
         result.Verdict("libsqlite3-0", "CVE-2022-35737", Verdict.Unimportant);
@@ -42,7 +42,7 @@ public sealed class DebianMatchTests(DebianOsvStore feed) : IClassFixture<Debian
     {
         var packages = InstalledPackages.ReadDpkgStatusFolder(SharedDataFolder("coreutils-relationships"));
 
-        var result = Match(s_debian12, packages);
+        var result = Match(_debian12, packages);
 
         result.Fixable("libc6", "CVE-2023-4911", "2.36-9+deb12u3");
         var finding = result.Single("libc6", "CVE-2023-4911");
@@ -58,7 +58,7 @@ public sealed class DebianMatchTests(DebianOsvStore feed) : IClassFixture<Debian
         var packages = InstalledPackages.ReadDpkgStatus(
             SharedData.Require("pkgdb-fixtures/dpkg/claircore-postgresql.status"));
 
-        var result = Match(s_debian10, packages);
+        var result = Match(_debian10, packages);
 
         // postgresql-client 11+200+deb10u5 comes from postgresql-common 200+deb10u5, past
         // DSA-4568-1's fix 200+deb10u3; the binary version would wrongly sort before it.
@@ -73,7 +73,7 @@ public sealed class DebianMatchTests(DebianOsvStore feed) : IClassFixture<Debian
     [Fact]
     public void Minbase_OpenAndUnimportant()
     {
-        var result = Match(s_debian12, Minbase());
+        var result = Match(_debian12, Minbase());
 
         result.Verdict("coreutils", "CVE-2016-2781", Verdict.Open);
         Assert.Equal("low", result.Single("coreutils", "CVE-2016-2781").DistributionSeverity);
@@ -94,7 +94,7 @@ public sealed class DebianMatchTests(DebianOsvStore feed) : IClassFixture<Debian
     [Fact]
     public void Minbase_NothingFixableInOlderFeed()
     {
-        var result = Match(s_debian12, Minbase());
+        var result = Match(_debian12, Minbase());
 
         // The image (Debian 12.15) is newer than every fix in the export: 13 open and 23
         // unimportant (source, CVE) pairs remain.
@@ -110,7 +110,7 @@ public sealed class DebianMatchTests(DebianOsvStore feed) : IClassFixture<Debian
     {
         var packages = Minbase();
 
-        var result = Match(s_debian12, packages);
+        var result = Match(_debian12, packages);
 
         var bsdutils = result.Single("bsdutils", "CVE-2022-0563");
         Assert.Equal("util-linux", bsdutils.MatchedName);
@@ -123,7 +123,7 @@ public sealed class DebianMatchTests(DebianOsvStore feed) : IClassFixture<Debian
     {
         var libc = Minbase().Single(p => p.Name == "libc6");
 
-        var bookworm = Match(s_debian12, [libc]);
+        var bookworm = Match(_debian12, [libc]);
         var trixie = Match(AdvisoryNamespace.Parse("debian:13"), [libc]);
 
         // CVE-2023-4911 is fixed in bookworm by 2.36-9+deb12u3 and in trixie only by 2.37-12.
@@ -153,7 +153,7 @@ public sealed class DebianMatchTests(DebianOsvStore feed) : IClassFixture<Debian
     [Fact]
     public void InvalidInstalledVersion_Warned()
     {
-        var result = Match(s_debian12, [new PackageQuery("zlib1g", "1:1.2 13", "zlib", null, "amd64", Packages.Inventory.PackageType.Deb)]);
+        var result = Match(_debian12, [new PackageQuery("zlib1g", "1:1.2 13", "zlib", null, "amd64", Packages.Inventory.PackageType.Deb)]);
 
         Assert.Empty(result.Findings);
         Assert.Contains("'1:1.2 13'", Assert.Single(result.Warnings));

@@ -8,8 +8,8 @@ namespace Drydock.Advisories.Tests.Matching;
 // The rpm package lists overlap the Red Hat CSAF samples in few places; these are the ones.
 public sealed class RedHatMatchTests : IDisposable
 {
-    private static readonly AdvisoryNamespace s_rhel9 = AdvisoryNamespace.Parse("redhat:9");
-    private static readonly AdvisoryNamespace s_rhel6 = AdvisoryNamespace.Parse("redhat:6");
+    private static readonly AdvisoryNamespace _rhel9 = AdvisoryNamespace.Parse("redhat:9");
+    private static readonly AdvisoryNamespace _rhel6 = AdvisoryNamespace.Parse("redhat:6");
     private readonly TemporaryStore _store = new();
 
     public RedHatMatchTests() => _store.Import(SharedData.Require("redhat-csaf-samples"));
@@ -19,7 +19,7 @@ public sealed class RedHatMatchTests : IDisposable
     {
         var packages = RpmList("Rockylinux9WithSQLite3.tsv").Where(p => p.SourceName == "python3.9").ToList();
 
-        var result = Match(s_rhel9, packages);
+        var result = Match(_rhel9, packages);
 
         // RHSA-2024:6163 and RHSA-2024:9371 list only the source RPM python3.9; the earlier fix wins.
         result.Fixable("python3-libs", "CVE-2024-8088", "0:3.9.18-3.el9_4.5");
@@ -34,8 +34,8 @@ public sealed class RedHatMatchTests : IDisposable
     {
         var bind = RpmList("CentOS6Plain.tsv").Where(p => p.Name == "bind-libs").ToList();
 
-        var main = Match(s_rhel6, bind);
-        var els = new AdvisoryMatcher(_store.Store).Match(s_rhel6, bind, "els");
+        var main = Match(_rhel6, bind);
+        var els = new AdvisoryMatcher(_store.Store).Match(_rhel6, bind, "els");
 
         Assert.Empty(main.Findings);
         els.Fixable("bind-libs", "CVE-2025-40778", "32:9.8.2-0.68.rc1.el6_10.17");

@@ -8,7 +8,7 @@ namespace Drydock.Advisories.Tests.Matching;
 // (bionic and its Ubuntu Pro pockets), comparing versions with `dpkg --compare-versions`.
 public sealed class UbuntuMatchTests(UbuntuTrackerStore feed) : IClassFixture<UbuntuTrackerStore>
 {
-    private static readonly AdvisoryNamespace s_bionic = AdvisoryNamespace.Parse("ubuntu:18.04");
+    private static readonly AdvisoryNamespace _bionic = AdvisoryNamespace.Parse("ubuntu:18.04");
 
     [Fact]
     public void Bionic_FixableBySourceVersion()
@@ -87,7 +87,7 @@ public sealed class UbuntuMatchTests(UbuntuTrackerStore feed) : IClassFixture<Ub
         Assert.Empty(result.Findings);
     }
 
-    private MatchResult Match() => new AdvisoryMatcher(feed.Get().Store).Match(s_bionic, Packages());
+    private MatchResult Match() => new AdvisoryMatcher(feed.Get().Store).Match(_bionic, Packages());
 
     private static List<PackageQuery> Packages() =>
         InstalledPackages.ReadDpkgStatus(SharedData.Require("pkgdb-fixtures/dpkg/trivy-ubuntu18.04-valid.status"));
