@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Drydock.Cli.Commands;
 
 namespace Drydock.Cli;
 
@@ -14,6 +15,7 @@ internal static class DrydockCommand
             "Drydock keeps container base images patched: it reads images from registries and "
             + "files, finds their OS packages, matches them against distribution advisories and "
             + "writes patched or rebuilt images, with no container daemon.");
+        GlobalOptions.AddTo(root);
         foreach (var command in Commands())
         {
             root.Subcommands.Add(command);
@@ -24,6 +26,8 @@ internal static class DrydockCommand
 
     private static IEnumerable<Command> Commands()
     {
-        yield break;
+        yield return CopyCommand.Create();
+        yield return InspectCommand.Create();
+        yield return UnpackCommand.Create();
     }
 }

@@ -79,7 +79,7 @@ public sealed class RegistryException : IOException
             ? string.Empty
             : " (" + string.Join("; ", errors.Select(e => e.Message.Length == 0 ? e.Code : $"{e.Code}: {e.Message}"))
                 + ")";
-        return $"{method} '{url}' failed with {(int)status} {status}{codes}. {Advice(status)}";
+        return $"{method} '{url}' failed with HTTP {(int)status}{codes}. {Advice(status)}";
     }
 
     private static string Advice(HttpStatusCode status) => status switch

@@ -1,6 +1,9 @@
 using System.Collections.Concurrent;
 using Drydock.Oci.References;
+using Drydock.Oci.DockerArchives;
+using Drydock.Oci.Layout;
 using Drydock.Oci.Registry;
+using Microsoft.Extensions.Logging;
 
 namespace Drydock.Oci.Transports;
 
@@ -32,8 +35,10 @@ public static class ImageTransports
             TransportKind.Registry => new RegistrySource(
                 location.Image!, OpenRepository(location.Image!, options, forPush: false), options.Cache),
 
-            // NOTE: the file transports are not wired in yet; they open OciLayout.OpenSource,
-            // OciArchive.OpenSource and DockerArchive.OpenSource (path, tag) once those exist.
+            TransportKind.OciLayout => OciLayout.OpenSource(location.Path!, location.Tag, FileLogger(options)),
+            TransportKind.OciArchive => OciArchive.OpenSource(location.Path!, location.Tag, FileLogger(options)),
+            TransportKind.DockerArchive => DockerArchive.OpenSource(
+                location.Path!, location.Tag, FileLogger(options)),
             _ => throw NotWired(location),
         };
     }
@@ -47,7 +52,12 @@ public static class ImageTransports
             TransportKind.Registry => new RegistryDestination(
                 location.Image!, OpenRepository(location.Image!, options, forPush: true)),
 
-            // NOTE: as for sources, OciLayout/OciArchive/DockerArchive.OpenDestination (path, tag).
+            TransportKind.OciLayout => OciLayout.OpenDestination(
+                location.Path!, location.Tag, FileLogger(options)),
+            TransportKind.OciArchive => OciArchive.OpenDestination(
+                location.Path!, location.Tag, FileLogger(options)),
+            TransportKind.DockerArchive => DockerArchive.OpenDestination(
+                location.Path!, location.Tag, FileLogger(options)),
             _ => throw NotWired(location),
         };
     }
@@ -67,6 +77,9 @@ public static class ImageTransports
         return new RegistryClient(
             reference.ApiHost, connection, options.LoggerFactory.CreateLogger("Drydock.Oci.Registry"));
     }
+
+    private static ILogger FileLogger(ImageTransportOptions options) =>
+        options.LoggerFactory.CreateLogger("Drydock.Oci.Files");
 
     private static NotSupportedException NotWired(TransportReference location) => new(
         $"The {location.Kind} transport of '{location}' is not available in this build. "
