@@ -29,5 +29,6 @@ internal static class DrydockCommand
         yield return CopyCommand.Create();
         yield return InspectCommand.Create();
         yield return UnpackCommand.Create();
+        yield return PatchCommand.Create();
     }
 }

@@ -36,7 +36,7 @@ public sealed partial class ImagePatcher
     public async Task<PatchResult> PatchAsync(
         IImageSource source, IImageDestination destination, PatchOptions options, CancellationToken cancellationToken)
     {
-        var image = await ResolvedImage.LoadAsync(source, null, cancellationToken).ConfigureAwait(false);
+        var image = await ResolvedImage.LoadAsync(source, options.Platform, cancellationToken).ConfigureAwait(false);
         var replacing = PatchedImageBuilder.HasPatchLayer(image);
         var baseLayers = replacing ? image.Layers.Take(image.Layers.Count - 1).ToList() : image.Layers;
         var snapshot = await ImageSnapshot.ReadAsync(image, baseLayers, cancellationToken).ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using Drydock.Oci;
+using Drydock.Oci.Model;
 using Drydock.Packages.Apt;
 using Drydock.Packages.Apt.Resolver;
 using Drydock.Packages.Apt.Sources;
@@ -36,6 +37,9 @@ public sealed record PatchOptions
 
     /// <summary>Write the image to the destination unchanged when nothing needs an upgrade.</summary>
     public bool CopyWhenNothingToPatch { get; init; }
+
+    /// <summary>The platform to patch in a multi-platform image; null means the host's.</summary>
+    public Platform? Platform { get; init; }
 
     public AptOptions Apt { get; init; } = new();
 }
