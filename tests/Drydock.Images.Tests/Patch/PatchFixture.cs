@@ -1,3 +1,4 @@
+using System.Formats.Tar;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
@@ -35,6 +36,7 @@ public sealed class PatchFixture : IAsyncLifetime
     private TestRepository? _repository;
     private LoopbackFileServer? _server;
     private string? _directory;
+    private (Descriptor Layer, Digest DiffId, Stream? Content)? _baseLayer;
 
     public RegistryServer Registry { get; private set; } = null!;
 
@@ -141,13 +143,65 @@ public sealed class PatchFixture : IAsyncLifetime
             Digest = Digest.FromSha256(SHA256.HashData(File.ReadAllBytes(gzPath))),
             Size = new FileInfo(gzPath).Length,
         };
+        await using (var content = File.OpenRead(gzPath))
+        {
+            await PushAsync(reference, [(layer, diffId, content)]);
+        }
+
+        _baseLayer = (layer, diffId, null);
+        File.Delete(tarPath);
+        File.Delete(gzPath);
+    }
+
+    /// <summary>
+    /// Pushes the base image with one more layer on top that writes the given files, or whites
+    /// them out where the content is null: the image as a user changed it after the base.
+    /// </summary>
+    public async Task<string> PushVariantAsync(string tag, IReadOnlyDictionary<string, byte[]?> files)
+    {
+        using var tar = new MemoryStream();
+        using (var writer = new TarWriter(tar, TarEntryFormat.Pax, leaveOpen: true))
+        {
+            foreach (var (path, content) in files.OrderBy(f => f.Key, StringComparer.Ordinal))
+            {
+                var slash = path.LastIndexOf('/');
+                var name = content is null ? path[..(slash + 1)] + ".wh." + path[(slash + 1)..] : path;
+                writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, name)
+                {
+                    DataStream = new MemoryStream(content ?? []),
+                    Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead,
+                    ModificationTime = DateTimeOffset.UnixEpoch,
+                });
+            }
+        }
+
+        var diffId = Digest.Compute(tar.ToArray());
+        using var compressed = new MemoryStream();
+        using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(tar.ToArray());
+        }
+
+        var bytes = compressed.ToArray();
+        var layer = new Descriptor { MediaType = MediaTypes.OciLayerGzip, Digest = Digest.Compute(bytes), Size = bytes.Length };
+        var reference = $"{Registry.Host}/patch/base:{tag}";
+        await PushAsync(reference, [_baseLayer!.Value with { Content = null }, (layer, diffId, new MemoryStream(bytes))]);
+        return reference;
+    }
+
+    private async Task PushAsync(string reference, IReadOnlyList<(Descriptor Layer, Digest DiffId, Stream? Content)> layers)
+    {
         var configBytes = Encoding.UTF8.GetBytes(new JsonObject
         {
             ["architecture"] = "amd64",
             ["os"] = "linux",
             ["config"] = new JsonObject { ["Cmd"] = new JsonArray("/bin/bash") },
-            ["rootfs"] = new JsonObject { ["type"] = "layers", ["diff_ids"] = new JsonArray(diffId.ToString()) },
-            ["history"] = new JsonArray(new JsonObject { ["created_by"] = "mmdebstrap --variant=minbase bookworm" }),
+            ["rootfs"] = new JsonObject
+            {
+                ["type"] = "layers",
+                ["diff_ids"] = new JsonArray([.. layers.Select(l => (JsonNode)l.DiffId.ToString())]),
+            },
+            ["history"] = new JsonArray([.. layers.Select((l, i) => (JsonNode)new JsonObject { ["created_by"] = $"layer {i}" })]),
         }.ToJsonString());
         var config = new Descriptor
         {
@@ -158,7 +212,7 @@ public sealed class PatchFixture : IAsyncLifetime
             ["schemaVersion"] = 2,
             ["mediaType"] = MediaTypes.OciManifest,
             ["config"] = Json(config),
-            ["layers"] = new JsonArray(Json(layer)),
+            ["layers"] = new JsonArray([.. layers.Select(l => (JsonNode)Json(l.Layer))]),
             ["annotations"] = new JsonObject
             {
                 ["org.opencontainers.image.base.name"] = "docker.io/library/debian:bookworm",
@@ -166,16 +220,14 @@ public sealed class PatchFixture : IAsyncLifetime
         }.ToJsonString());
 
         await using var destination = ImageTransports.OpenDestination(reference, Options);
-        await using (var content = File.OpenRead(gzPath))
+        foreach (var (layer, _, content) in layers.Where(l => l.Content is not null))
         {
-            await destination.PutBlobAsync(layer, content, CancellationToken.None);
+            await destination.PutBlobAsync(layer, content!, CancellationToken.None);
         }
 
         await destination.PutBlobAsync(config, new MemoryStream(configBytes), CancellationToken.None);
         await destination.PutRootManifestAsync(new RawManifest(manifest, MediaTypes.OciManifest), CancellationToken.None);
         await destination.CommitAsync(CancellationToken.None);
-        File.Delete(tarPath);
-        File.Delete(gzPath);
     }
 
     private static JsonObject Json(Descriptor descriptor) => new()
