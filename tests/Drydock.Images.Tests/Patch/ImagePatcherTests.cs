@@ -1,8 +1,10 @@
+using System.Text.Json.Nodes;
 using Drydock.Images.Patch;
 using Drydock.Oci.FileSystem;
 using Drydock.Oci.Layers;
 using Drydock.Oci.Registry;
 using Drydock.Oci.Transports;
+using Drydock.Packages.Apt;
 using Drydock.Packages.Apt.Sources;
 using Drydock.Testing.Apt;
 
@@ -71,9 +73,33 @@ public sealed class ImagePatcherTests(PatchFixture fixture) : IClassFixture<Patc
 
         var second = await PatchAsync($"{fixture.Registry.Host}/patch/base:first", "patch/base:second", new PatchOptions());
 
+        await using var source = ImageTransports.OpenSource($"{fixture.Registry.Host}/patch/base:second", fixture.Options);
+        var image = await ResolvedImage.LoadAsync(source, null, Cancellation);
+        Assert.Equal(2, image.Layers.Count);
         Assert.True(second.ReplacedPreviousPatch);
         Assert.Equal(first.BaseDigest, second.BaseDigest);
         Assert.Equal(first.ManifestDigest, second.ManifestDigest);
+    }
+
+    [Fact]
+    public async Task Patch_RecordsHistoryAndAnnotations()
+    {
+        fixture.Require();
+        var result = await PatchAsync(fixture.Image, "patch/base:history", new PatchOptions());
+
+        await using var source = ImageTransports.OpenSource($"{fixture.Registry.Host}/patch/base:history", fixture.Options);
+        var image = await ResolvedImage.LoadAsync(source, null, Cancellation);
+
+        var annotations = image.ParsedManifest.Annotations!;
+        Assert.Equal("docker.io/library/debian:bookworm", annotations["org.opencontainers.image.base.name"]);
+        Assert.Equal(result.BaseDigest.ToString(), annotations["dev.drydock.patch.base.digest"]);
+        Assert.Contains("libssl3=3.0.22-1~deb12u2", annotations["dev.drydock.patch.upgrades"], StringComparison.Ordinal);
+        Assert.Equal(2, image.Layers.Count);
+        var history = JsonNode.Parse(image.ConfigBytes)!["history"]!.AsArray();
+        Assert.Equal(2, history.Count);
+        var createdBy = history[^1]!["created_by"]!.GetValue<string>();
+        Assert.Contains("libssl3 3.0.20-1~deb12u2 → 3.0.22-1~deb12u2", createdBy, StringComparison.Ordinal);
+        Assert.Contains("ca-certificates.postinst", history[^1]!["comment"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -111,7 +137,7 @@ public sealed class ImagePatcherTests(PatchFixture fixture) : IClassFixture<Patc
             $"deb [signed-by={keyring}] {fixture.Repository} {PatchFixture.SecuritySuite} main");
 
         var options = new PatchOptions { UseImageSources = false, ExtraSources = [repo] };
-        await Assert.ThrowsAnyAsync<Exception>(() => PatchAsync(fixture.Image, "patch/base:badkey", options));
+        await Assert.ThrowsAsync<AptSignatureException>(() => PatchAsync(fixture.Image, "patch/base:badkey", options));
 
         await AssertNoImageAsync("patch/base:badkey");
     }
