@@ -14,9 +14,7 @@ internal sealed class CliContext : IDisposable
         Stderr = stderr;
         Stdin = stdin;
         StderrIsTerminal = stderrIsTerminal;
-        LoggerFactory = Microsoft.Extensions.Logging.LoggerFactory.Create(builder => builder
-            .SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Warning)
-            .AddProvider(new StderrLoggerProvider(stderr)));
+        LoggerFactory = new StderrLoggerFactory(stderr, verbose ? LogLevel.Debug : LogLevel.Warning);
     }
 
     public TextWriter Stdout { get; }

@@ -1,5 +1,5 @@
 using Drydock.Oci.Layers;
-using Drydock.Packages.Apt;
+using Drydock.Packages.Inventory;
 
 namespace Drydock.Images.Patch;
 
@@ -9,7 +9,7 @@ namespace Drydock.Images.Patch;
 /// of every symlink, and the content of the files under <see cref="KeptPrefixes"/> (the dpkg
 /// database, apt's configuration and keys, and /etc for conffiles).
 /// </summary>
-internal sealed class ImageSnapshot : IRootFileLookup
+internal sealed class ImageSnapshot : IRootFileSystem
 {
     private static readonly string[] KeptPrefixes = ["etc/", "var/lib/dpkg/", "usr/share/keyrings/"];
 
@@ -61,12 +61,19 @@ internal sealed class ImageSnapshot : IRootFileLookup
             .ToList();
     }
 
-    Stream? IRootFileLookup.OpenFile(string path) => ReadFile(path) is { } content ? new MemoryStream(content) : null;
+    Stream? IRootFileSystem.OpenRead(string absolutePath) =>
+        ReadFile(absolutePath) is { } content ? new MemoryStream(content) : null;
 
-    IReadOnlyList<string> IRootFileLookup.ListDirectory(string path)
+    IEnumerable<string> IRootFileSystem.List(string directory)
     {
-        var resolved = RootPaths.Resolve(path, ReadLink, followFinal: true);
-        return Children(resolved).Select(p => p[(p.LastIndexOf('/') + 1)..]).ToList();
+        var resolved = RootPaths.Resolve(directory, ReadLink, followFinal: true);
+        return Children(resolved).Select(p => "/" + p);
+    }
+
+    string? IRootFileSystem.ResolvePath(string absolutePath)
+    {
+        var resolved = RootPaths.Resolve(absolutePath, ReadLink, followFinal: true);
+        return resolved.Length == 0 || _nodes.ContainsKey(resolved) ? "/" + resolved : null;
     }
 
     private void Apply(LayerEntry entry, HashSet<string> lowerPaths)

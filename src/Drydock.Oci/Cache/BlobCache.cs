@@ -22,7 +22,7 @@ public sealed class BlobCache
     /// <summary>The path a blob has, or would have, in the cache.</summary>
     public string GetPath(Digest digest) => Path.Combine(Root, digest.Algorithm, digest.Hex);
 
-    /// <summary>Returns whether the cache holds a file of the descriptor's size under its digest.</summary>
+    /// <summary>Returns whether the cache contains a file of the descriptor's size under its digest.</summary>
     public bool Contains(Descriptor descriptor)
     {
         var info = new FileInfo(GetPath(descriptor.Digest));

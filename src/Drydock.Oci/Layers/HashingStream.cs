@@ -25,6 +25,12 @@ internal sealed class HashingStream : ReadOnlyStream
         _hash = expected?.CreateHasher() ?? IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     }
 
+    /// <summary>
+    /// When false, only the size is checked: for content that a lower stream already verifies
+    /// against the same digest, so that it is not hashed twice.
+    /// </summary>
+    public bool ComputeDigest { get; init; } = true;
+
     /// <summary>Bytes read so far.</summary>
     public long BytesRead { get; private set; }
 
@@ -37,7 +43,11 @@ internal sealed class HashingStream : ReadOnlyStream
         if (read > 0)
         {
             BytesRead += read;
-            _hash.AppendData(buffer[..read]);
+            if (ComputeDigest)
+            {
+                _hash.AppendData(buffer[..read]);
+            }
+
             if (BytesRead > _expectedSize)
             {
                 Finish(force: true);
@@ -79,6 +89,16 @@ internal sealed class HashingStream : ReadOnlyStream
         }
 
         _finished = true;
+        if (!ComputeDigest)
+        {
+            if (force || (_expectedSize is { } expectedSize && expectedSize != BytesRead))
+            {
+                _onMismatch(_expected ?? default, BytesRead);
+            }
+
+            return;
+        }
+
         Span<byte> hash = stackalloc byte[SHA512.HashSizeInBytes];
         var length = _hash.GetHashAndReset(hash);
         var actual = _expected is { Algorithm: "sha512" }

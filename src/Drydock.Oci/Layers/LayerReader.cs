@@ -22,11 +22,14 @@ public sealed class LayerReader : IDisposable
     private readonly TarReader _tar;
     private bool _finished;
 
-    private LayerReader(ImageLayer layer, Stream blob, LayerLimits limits)
+    private LayerReader(ImageLayer layer, Stream blob, LayerLimits limits, bool blobVerified)
     {
         _layer = layer;
         _limits = limits;
-        _compressed = new HashingStream(blob, layer.Descriptor.Digest, layer.Descriptor.Size, CompressedMismatch);
+        _compressed = new HashingStream(blob, layer.Descriptor.Digest, layer.Descriptor.Size, CompressedMismatch)
+        {
+            ComputeDigest = !blobVerified,
+        };
         var magic = ReadMagic(_compressed);
         Compression = LayerCompressions.Detect(magic);
         var decompressed = Decompress(new PrefixedStream(magic, _compressed), Compression);
@@ -53,8 +56,11 @@ public sealed class LayerReader : IDisposable
     /// <summary>The layer being read.</summary>
     public ImageLayer Layer => _layer;
 
-    /// <summary>The uncompressed digest, known once <see cref="Next"/> has returned null.</summary>
-    public Digest? DiffId => _uncompressed is null ? _compressed.Digest : _uncompressed.Digest;
+    /// <summary>
+    /// The uncompressed digest, known once <see cref="Next"/> has returned null (for an
+    /// uncompressed blob opened as already verified, the descriptor's digest).
+    /// </summary>
+    public Digest? DiffId => _uncompressed?.Digest ?? _compressed.Digest ?? _layer.Descriptor.Digest;
 
     /// <summary>Uncompressed bytes read so far.</summary>
     public long UncompressedBytes => _uncompressed?.BytesRead ?? _compressed.BytesRead;
@@ -62,12 +68,16 @@ public sealed class LayerReader : IDisposable
     /// <summary>
     /// Opens a layer blob for reading. The compression is taken from the stream's magic bytes,
     /// so a media type that lies about it does no harm. The stream is disposed with the reader.
+    /// Set <paramref name="blobVerified"/> when <paramref name="blob"/> already checks the
+    /// compressed digest itself, as <see cref="Transports.IImageSource.OpenBlobAsync"/> streams
+    /// do, so that it is not hashed twice; the size is still checked.
     /// </summary>
-    public static LayerReader Open(Stream blob, ImageLayer layer, LayerLimits? limits = null)
+    public static LayerReader Open(Stream blob, ImageLayer layer, LayerLimits? limits = null,
+        bool blobVerified = false)
     {
         try
         {
-            return new LayerReader(layer, blob, limits ?? LayerLimits.Default);
+            return new LayerReader(layer, blob, limits ?? LayerLimits.Default, blobVerified);
         }
         catch
         {
@@ -289,10 +299,12 @@ public sealed class LayerReader : IDisposable
         _ => stream,
     };
 
-    private void CompressedMismatch(Digest actual, long size) =>
+    private void CompressedMismatch(Digest actual, long size)
+    {
+        var found = actual == default ? $"{size} bytes" : $"{size} bytes with digest '{actual}'";
         throw Fail(LayerProblem.DigestMismatch, null,
-            $"Layer {{0}} does not match its descriptor: read {size} bytes with digest '{actual}', "
-            + $"expected {_layer.Descriptor.Size} bytes");
+            $"Layer {{0}} does not match its descriptor: read {found}, expected {_layer.Descriptor.Size} bytes");
+    }
 
     private void UncompressedMismatch(Digest actual, long size) =>
         throw Fail(LayerProblem.DigestMismatch, null,

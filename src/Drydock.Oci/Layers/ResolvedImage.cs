@@ -81,7 +81,7 @@ public sealed class ResolvedImage
         CancellationToken cancellationToken)
     {
         var blob = await Source.OpenBlobAsync(layer.Descriptor, cancellationToken).ConfigureAwait(false);
-        return LayerReader.Open(blob, layer, limits);
+        return LayerReader.Open(blob, layer, limits, blobVerified: true);
     }
 
     private static Descriptor SelectPlatform(string name, ImageIndex index, Platform platform)

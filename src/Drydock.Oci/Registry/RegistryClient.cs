@@ -9,7 +9,7 @@ namespace Drydock.Oci.Registry;
 
 /// <summary>
 /// Sends requests to one registry host: picks the scheme, authorizes each request for its
-/// scope, retries transient failures, and hands every final answer back for the caller to pass
+/// scope, retries transient failures, and returns every final response for the caller to pass
 /// through <see cref="RegistryResponses"/>.
 /// </summary>
 internal sealed class RegistryClient
@@ -115,16 +115,6 @@ internal sealed class RegistryClient
 
             return response;
         }
-    }
-
-    /// <summary>Authorizes the first request of a scope before a body that cannot be replayed is sent.</summary>
-    public async Task PrepareAsync(string scope, CancellationToken cancellationToken)
-    {
-        using var response = await SendAsync(
-            baseUri => new HttpRequestMessage(HttpMethod.Get, new Uri(baseUri, "v2/")),
-            scope,
-            replayable: true,
-            cancellationToken).ConfigureAwait(false);
     }
 
     private static bool IsTransient(Exception e, CancellationToken cancellationToken) => e switch

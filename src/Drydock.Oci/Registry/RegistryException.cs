@@ -8,7 +8,7 @@ namespace Drydock.Oci.Registry;
 public sealed record RegistryError(string Code, string Message);
 
 /// <summary>
-/// A registry or token server answered with a status other than success. The URL is redacted:
+/// A registry or token server returned a status other than success. The URL is redacted:
 /// it never carries credentials, tokens or signed query parameters.
 /// </summary>
 public sealed class RegistryException : IOException

@@ -36,7 +36,7 @@ internal sealed class TokenAuthenticator
         _logger = logger;
     }
 
-    /// <summary>Remembers the challenge of a 401 response and forgets the token that failed.</summary>
+    /// <summary>Stores the challenge of a 401 response and drops the cached token that failed.</summary>
     /// <returns>Whether sending the request again with new authorization may succeed.</returns>
     public bool Challenge(HttpResponseMessage response, string scope)
     {
@@ -54,8 +54,8 @@ internal sealed class TokenAuthenticator
         _challenge = challenge;
         _tokens.TryRemove(scope, out _);
 
-        // A fresh token may succeed where a cached one failed (it expired early, or the
-        // challenge names a new scope); the caller sends the request again only once.
+        // A fresh token may succeed where a cached one failed, because the old one expired
+        // early or the challenge names a new scope. The caller sends the request again once.
         return challenge.IsBearer || (_credential is not null && !hadAuthorization);
     }
 

@@ -4,7 +4,7 @@ using Drydock.Oci.Registry;
 
 namespace Drydock.Oci.Transports;
 
-/// <summary>What <see cref="ImageCopier"/> copies and whom it tells about progress.</summary>
+/// <summary>What <see cref="ImageCopier"/> copies and where it reports progress.</summary>
 public sealed record CopyOptions
 {
     /// <summary>The platform to pick from an index; null means the host's.</summary>
@@ -14,8 +14,8 @@ public sealed record CopyOptions
     public bool AllPlatforms { get; init; }
 
     /// <summary>
-    /// The blob cache that network blobs are spooled into before an upload, so that a failed
-    /// upload can be sent again; null streams them straight through.
+    /// The blob cache that network blobs are spooled into before an upload to a registry, so
+    /// that a failed upload can be sent again. Null streams them straight through.
     /// </summary>
     public BlobCache? Cache { get; init; }
 
@@ -70,7 +70,7 @@ public static class ImageCopier
     }
 
     // Copies what a manifest or index refers to, children before parents, so that a registry
-    // never sees a manifest whose blobs are missing.
+    // never receives a manifest whose blobs are missing.
     private static async Task CopyTreeAsync(
         IImageSource source,
         IImageDestination destination,
@@ -133,8 +133,8 @@ public static class ImageCopier
         options.Progress?.Report(new BlobProgress(blob, BlobState.Done, blob.Size));
     }
 
-    // A registry upload that fails can only be sent again from a seekable stream; content from
-    // the network is spooled into the blob cache first and sent from there.
+    // A registry upload that fails can only be sent again from a seekable stream, so content
+    // from the network is spooled into the blob cache first and sent from there.
     private static async Task<Stream> MakeReplayableAsync(
         Stream content,
         IImageDestination destination,

@@ -11,7 +11,7 @@ public sealed record BuiltLayer(Descriptor Descriptor, Digest DiffId);
 /// <summary>
 /// Builds a reproducible layer: entries sorted by path in byte order, every parent directory
 /// present as its own entry, one modification time for all (<c>SOURCE_DATE_EPOCH</c> when set),
-/// owners as given, PAX format. The same entries give the same tar bytes and diff_id; the
+/// owners as given, PAX format. The same entries give the same tar bytes and diff_id. The
 /// compressed bytes also depend on the compressor, so they are stable for one Drydock build.
 /// </summary>
 public sealed class LayerBuilder
@@ -67,8 +67,8 @@ public sealed class LayerBuilder
         WriteBlobAsync(output, compression, tar => WriteTarAsync(tar, cancellationToken));
 
     /// <summary>
-    /// Compresses an existing tar stream into a layer blob as it is, for tarballs made by other
-    /// tools such as mmdebstrap; the tar is not re-sorted.
+    /// Compresses an existing tar stream, such as an mmdebstrap tarball, into a layer blob. The
+    /// tar is kept as it is, without sorting.
     /// </summary>
     public static Task<BuiltLayer> CompressAsync(Stream tar, Stream output, LayerCompression compression,
         CancellationToken cancellationToken) =>

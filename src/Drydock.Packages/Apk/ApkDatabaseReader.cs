@@ -12,6 +12,8 @@ internal sealed class ApkDatabaseReader : IPackageDatabaseReader
 {
     private static readonly string[] _paths = ["/lib/apk/db/installed", "/usr/lib/apk/db/installed"];
 
+    public bool IsDatabasePath(string absolutePath) => _paths.Contains(absolutePath);
+
     public void Read(IRootFileSystem root, PackageInventoryOptions options, PackageInventoryResult result)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);

@@ -1,10 +1,11 @@
 using Drydock.Packages.Inventory;
+using Drydock.Packages.Versions;
 
 namespace Drydock.Packages.Apk;
 
 /// <summary>
-/// Parses apk's installed database: records separated by blank lines, one <c>X:value</c> field
-/// per line (apk-tools 2.14 <c>src/database.c</c>, apk_db_index_read and apk_db_fdb_read).
+/// Parses apk's installed database, as apk-tools writes it: records separated by blank lines,
+/// one <c>X:value</c> field per line.
 /// </summary>
 internal sealed class ApkPackageParser
 {
@@ -113,6 +114,12 @@ internal sealed class ApkPackageParser
             return null;
         }
 
+        if (!ApkVersion.TryParse(version, out var parsed))
+        {
+            _error = $"Package '{name}' has version '{version}' that apk rejects.";
+            return null;
+        }
+
         return new InstalledPackage
         {
             Type = PackageType.Apk,
@@ -126,8 +133,10 @@ internal sealed class ApkPackageParser
             InstalledSize = long.TryParse(Field('I'), out var size) ? size : null,
             Database = _database,
             Files = _includeFiles ? _files.ToArray() : null,
-            Apk = new ApkPackageDetails(
-                Field('C'), Field('c'), long.TryParse(Field('t'), out var time) ? time : null),
+            Apk = new ApkPackageDetails(Field('C'), Field('c'), long.TryParse(Field('t'), out var time) ? time : null)
+            {
+                ParsedVersion = parsed,
+            },
         };
     }
 

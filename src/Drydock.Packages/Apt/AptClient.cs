@@ -4,6 +4,7 @@ using Drydock.Packages.Apt.Indexes;
 using Drydock.Packages.Apt.Resolver;
 using Drydock.Packages.Apt.Sources;
 using Drydock.Packages.Apt.Trust;
+using Drydock.Packages.Inventory;
 using Drydock.Packages.Versions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -14,7 +15,7 @@ namespace Drydock.Packages.Apt;
 public sealed record AptUpdateRequest
 {
     /// <summary>The files of the image or directory whose packages are checked.</summary>
-    public required IRootFileLookup Root { get; init; }
+    public required IRootFileSystem Root { get; init; }
 
     /// <summary>Read the root's own sources.list and sources.list.d (on by default).</summary>
     public bool UseRootSources { get; init; } = true;
@@ -61,7 +62,7 @@ public sealed class AptClient
     public async Task<IReadOnlyList<LoadedSuite>> LoadAsync(
         IReadOnlyList<AptSource> rootSources,
         IReadOnlyList<AptSource> extraSources,
-        IRootFileLookup? root,
+        IRootFileSystem? root,
         Keyring extraKeys,
         CancellationToken cancellationToken = default)
     {
@@ -71,7 +72,7 @@ public sealed class AptClient
         var tasks = new List<Task<LoadedSuite>>();
         foreach (var source in rootSources.Where(s => s.IsBinary))
         {
-            var (keys, fingerprints) = rootKeys.For(source, path => root?.OpenFile(path));
+            var (keys, fingerprints) = rootKeys.For(source, path => root?.OpenRead(path));
             tasks.Add(reader.LoadAsync(source, keys, fingerprints, cancellationToken));
         }
 
@@ -108,7 +109,7 @@ public sealed class AptClient
     }
 
     /// <summary>Builds the universe of a root's installed packages and loaded suites, with its preferences.</summary>
-    public PackageUniverse BuildUniverse(IRootFileLookup root, IReadOnlyList<LoadedSuite> suites)
+    public PackageUniverse BuildUniverse(IRootFileSystem root, IReadOnlyList<LoadedSuite> suites)
     {
         var installed = DpkgStatusReader.Read(root);
         var policy = new CandidatePolicy(Preferences.Read(root), _options.DefaultRelease);
@@ -118,9 +119,9 @@ public sealed class AptClient
     }
 
     // dpkg 1.22 keeps the architectures it accepts, native first, in /var/lib/dpkg/arch.
-    private static List<string> ReadForeignArchitectures(IRootFileLookup root, string native)
+    private static List<string> ReadForeignArchitectures(IRootFileSystem root, string native)
     {
-        using var stream = root.OpenFile("/var/lib/dpkg/arch");
+        using var stream = root.OpenRead("/var/lib/dpkg/arch");
         if (stream is null)
         {
             return [];

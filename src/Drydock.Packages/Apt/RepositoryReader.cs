@@ -23,7 +23,7 @@ internal sealed partial class RepositoryReader
     private const long MaxIndexBytes = 512L << 20;
 
     // Compressed forms in the order apt prefers them (Acquire::CompressionTypes::Order).
-    private static readonly string[] IndexForms = ["Packages.xz", "Packages.gz", "Packages"];
+    private static readonly string[] _indexForms = ["Packages.xz", "Packages.gz", "Packages"];
 
     private readonly AptFetcher _fetcher;
     private readonly AptOptions _options;
@@ -157,7 +157,7 @@ internal sealed partial class RepositoryReader
     private async Task<ParsedIndex?> LoadIndexAsync(
         AptSource source, ReleaseFile release, string prefix, ReleaseInfo info, CancellationToken cancellationToken)
     {
-        var entry = IndexForms.Select(form => release.Files.GetValueOrDefault(prefix + form)).FirstOrDefault(e => e is not null);
+        var entry = _indexForms.Select(form => release.Files.GetValueOrDefault(prefix + form)).FirstOrDefault(e => e is not null);
         if (entry is null)
         {
             LogNoIndex(source.ToString(), prefix);

@@ -48,7 +48,7 @@ public sealed record Distro
     /// <summary>True for a numbered release older than every release the embedded table lists.</summary>
     public bool OlderThanKnownReleases { get; init; }
 
-    /// <summary>The files that detection read, in order, so a report can say where the answer came from.</summary>
+    /// <summary>The files that detection read, in order, so a report can name where the result came from.</summary>
     public IReadOnlyList<string> Sources { get; init; } = [];
 
     /// <summary>Malformed lines that detection skipped, each with its file and line number.</summary>

@@ -97,7 +97,12 @@ internal static partial class DistroRules
             name = _ubuntuCodenames.GetValueOrDefault(release);
         }
 
-        var tableId = id is "sles_sap" or "sled" ? "sles" : id == "opensuse" ? "opensuse-leap" : id;
+        var tableId = id switch
+        {
+            "sles_sap" or "sled" => "sles",
+            "opensuse" => "opensuse-leap",
+            _ => id,
+        };
         var endOfLife = EndOfLifeTable.Find(tableId, release, out var olderThanKnown);
         var vendor = _namespaceVendors.GetValueOrDefault(id, id);
         return new Distro
@@ -154,7 +159,7 @@ internal static partial class DistroRules
             return ("unknown", null, null);
         }
 
-        // Edge images carry a snapshot version such as 3.17_alpha20220715 and say "edge".
+        // Edge images carry a snapshot version such as 3.17_alpha20220715 and a PRETTY_NAME ending in "edge".
         if (versionId.Contains('_', StringComparison.Ordinal)
             || prettyName?.Contains("edge", StringComparison.OrdinalIgnoreCase) == true)
         {

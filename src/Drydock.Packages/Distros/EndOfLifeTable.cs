@@ -2,10 +2,10 @@ namespace Drydock.Packages.Distros;
 
 /// <summary>
 /// The last day of public security support for each release, embedded so that detection works
-/// offline. "Support" is what an image can receive from the distribution's public archive
-/// without a subscription: Debian LTS (served from the same security archive), Ubuntu standard
-/// support (ESM needs Ubuntu Pro), Alpine's main repository, and the vendors' maintenance
-/// phases for RHEL and its rebuilds.
+/// offline. "Support" means updates from the distribution's public archive without a
+/// subscription. For Debian that includes LTS, served from the same security archive. For
+/// Ubuntu it is standard support, because ESM needs Ubuntu Pro. For Alpine it is the main
+/// repository, and for RHEL and its rebuilds the vendors' maintenance phases.
 /// </summary>
 /// <remarks>
 /// Recorded on 2026-12-04. Debian dates come from the Debian LTS schedule as summarised at

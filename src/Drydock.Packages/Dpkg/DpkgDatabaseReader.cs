@@ -22,6 +22,13 @@ internal sealed class DpkgDatabaseReader : IPackageDatabaseReader
         ".shlibs", ".symbols", ".templates", ".config", ".list",
     ];
 
+    public bool IsDatabasePath(string absolutePath) =>
+        absolutePath is StatusFile or AdminDirectory + "/diversions"
+        || IsDirectChild(absolutePath, StatusDirectory)
+        || (IsDirectChild(absolutePath, AdminDirectory + "/info")
+            && (absolutePath.EndsWith(".list", StringComparison.Ordinal)
+                || absolutePath.EndsWith(".md5sums", StringComparison.Ordinal)));
+
     public void Read(IRootFileSystem root, PackageInventoryOptions options, PackageInventoryResult result)
     {
         var statusFiles = new List<string>();
@@ -99,11 +106,16 @@ internal sealed class DpkgDatabaseReader : IPackageDatabaseReader
     private static IReadOnlyList<string> ListFiles(
         DpkgFileLists files, string path, InstalledPackage package, int count)
     {
-        // A status.d entry's file list is the md5sums file beside it; with several stanzas in
-        // one file it cannot be told apart, so only the info directory is used for those.
+        // A status.d entry's file list is the md5sums file beside it. When one file has several
+        // stanzas, that list does not name its stanza, so only the info directory is used.
         var beside = path != StatusFile && count == 1 ? files.FromMd5sums(path + ".md5sums", package.Name) : null;
         return beside ?? files.ForPackage(package.Name, package.Architecture) ?? [];
     }
+
+    private static bool IsDirectChild(string path, string directory) =>
+        path.Length > directory.Length + 1
+        && path.StartsWith(directory + "/", StringComparison.Ordinal)
+        && path.IndexOf('/', directory.Length + 1) < 0;
 
     private static bool IsStanzaFile(string path)
     {

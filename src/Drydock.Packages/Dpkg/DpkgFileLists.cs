@@ -111,7 +111,7 @@ internal sealed class DpkgFileLists
         }
 
         // Three lines per diversion: the diverted path, where it goes, and the diverting
-        // package or ":" for a local diversion (dpkg 1.22 src/divertdb.c).
+        // package or ":" for a local diversion.
         using var reader = new StreamReader(stream, Encoding.UTF8);
         var diversions = new List<Diversion>();
         while (reader.ReadLine() is { } from)

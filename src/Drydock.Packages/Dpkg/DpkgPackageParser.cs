@@ -6,8 +6,7 @@ namespace Drydock.Packages.Dpkg;
 
 /// <summary>
 /// Turns one stanza of the dpkg status database, or of a distroless <c>status.d</c> file, into
-/// an <see cref="InstalledPackage"/>, with the checks dpkg 1.22 applies when it reads the
-/// database (<c>lib/dpkg/parse.c</c> and <c>lib/dpkg/fields.c</c>).
+/// an <see cref="InstalledPackage"/>, rejecting what dpkg rejects when it reads the database.
 /// </summary>
 internal static class DpkgPackageParser
 {
@@ -18,7 +17,8 @@ internal static class DpkgPackageParser
     {
         if (stanza.Errors.Count > 0)
         {
-            return Fail($"line {stanza.Errors[0].LineNumber}: {stanza.Errors[0].Message}");
+            var first = stanza.Errors[0];
+            return Fail($"The stanza has a malformed line {first.LineNumber}: {first.Message}");
         }
 
         var name = stanza["Package"];
@@ -74,7 +74,7 @@ internal static class DpkgPackageParser
 
     /// <summary>
     /// Tells whether a <c>Status: WANT FLAG STATE</c> value means the package's files are on
-    /// disk: every state but <c>not-installed</c> and <c>config-files</c> (dpkg-query(1)).
+    /// disk: every state but <c>not-installed</c> and <c>config-files</c>.
     /// </summary>
     public static bool IsInstalled(string status, out string? error)
     {
@@ -97,7 +97,7 @@ internal static class DpkgPackageParser
 
     /// <summary>
     /// Parses <c>Source: NAME</c> or <c>Source: NAME (VERSION)</c>; without the field, or without
-    /// a version, the binary's name or version stands in, as dpkg-query's <c>source:Package</c>
+    /// a version, the binary's name or version is used, as dpkg-query's <c>source:Package</c>
     /// and <c>source:Version</c> do.
     /// </summary>
     public static (string Name, DebianVersion Version)? ParseSource(
@@ -140,8 +140,9 @@ internal static class DpkgPackageParser
     }
 
     /// <summary>
-    /// Checks a package name as dpkg's pkg_name_is_illegal does: it starts with a letter or
-    /// digit and holds only letters, digits and <c>-+._</c>. Returns the problem, or null.
+    /// Checks a package name as pkg_name_is_illegal in dpkg's lib/dpkg/parsehelp.c does: it
+    /// starts with a letter or digit and holds only letters, digits and <c>-+._</c>. Returns the
+    /// problem, or null.
     /// </summary>
     public static string? CheckName(string name)
     {

@@ -9,4 +9,7 @@ internal interface IPackageDatabaseReader
     /// </summary>
     /// <exception cref="InvalidDataException">A database's structure is malformed.</exception>
     void Read(IRootFileSystem root, PackageInventoryOptions options, PackageInventoryResult result);
+
+    /// <summary>Tells whether <see cref="Read"/> may open the file at an absolute path.</summary>
+    bool IsDatabasePath(string absolutePath);
 }

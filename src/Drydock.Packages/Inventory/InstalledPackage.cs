@@ -75,11 +75,15 @@ public sealed record DpkgPackageDetails(string? Status, string? MultiArch)
     public required DebianVersion ParsedSourceVersion { get; init; }
 }
 
-/// <summary>Fields that only apk records.</summary>
+/// <summary>Fields that only apk records, and the version parsed by apk's rules.</summary>
 /// <param name="Checksum">The <c>C:</c> field, the package's control checksum.</param>
 /// <param name="Commit">The <c>c:</c> field, the aports commit that built the package.</param>
 /// <param name="BuildTime">The <c>t:</c> field, seconds since the Unix epoch.</param>
-public sealed record ApkPackageDetails(string? Checksum, string? Commit, long? BuildTime);
+public sealed record ApkPackageDetails(string? Checksum, string? Commit, long? BuildTime)
+{
+    /// <summary>The package version, which is also the origin's version in apk.</summary>
+    public required ApkVersion ParsedVersion { get; init; }
+}
 
 /// <summary>
 /// Fields that only rpm records. The source RPM carries no epoch, so <see cref="Epoch"/> is the
@@ -89,6 +93,9 @@ public sealed record RpmPackageDetails
 {
     /// <summary>The EPOCH tag, or null when the header has none (rpm then compares it as 0).</summary>
     public int? Epoch { get; init; }
+
+    /// <summary>The binary's epoch, version and release, compared by rpm's rules.</summary>
+    public required RpmVersion ParsedVersion { get; init; }
 
     public required string Version { get; init; }
 

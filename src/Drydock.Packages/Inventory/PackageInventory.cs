@@ -44,6 +44,17 @@ public static partial class PackageInventory
         return result;
     }
 
+    /// <summary>
+    /// Tells whether reading the package databases may open the file at an absolute path (with
+    /// links resolved), so that an image view can load just those files before calling
+    /// <see cref="Read"/>. File lists under <c>/var/lib/dpkg/info</c> are included.
+    /// </summary>
+    public static bool IsDatabasePath(string absolutePath)
+    {
+        ArgumentNullException.ThrowIfNull(absolutePath);
+        return _readers.Any(reader => reader.IsDatabasePath(absolutePath));
+    }
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Skipped a malformed record at {File}:{Line}: {Reason}")]
     private static partial void LogMalformedRecord(ILogger logger, string file, int line, string reason);
 

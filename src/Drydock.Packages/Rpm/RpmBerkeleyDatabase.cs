@@ -5,18 +5,17 @@ namespace Drydock.Packages.Rpm;
 /// <summary>
 /// Reads the header blobs of rpm's Berkeley DB backend: the <c>Packages</c> file, a hash
 /// database whose keys are package numbers and whose values are headers, usually on overflow
-/// pages. Only the on-disk format is read (Berkeley DB 5.3 <c>dbinc/db_page.h</c>): the
-/// metadata page, then every hash page in file order, following overflow chains. Integers are
-/// in the byte order of the machine that wrote the file, which the metadata magic tells.
+/// pages. Only the on-disk format is read: the metadata page, then every hash page in file
+/// order, following overflow chains. Integers are
+/// in the byte order of the machine that wrote the file, found from the metadata magic.
 /// </summary>
 internal sealed class RpmBerkeleyDatabase
 {
     private const uint HashMagic = 0x061561;
     private const int PageHeaderSize = 26;
     private const int MaxPageCount = 1 << 22;
-    private const int MaxValueLength = 0x0fffffff;
 
-    // Page types (db_page.h).
+    // Page types of Berkeley DB's page header; type 2 is the hash page before Berkeley DB 4.6.
     private const byte HashUnsortedPage = 2;
     private const byte OverflowPage = 7;
     private const byte HashMetaPage = 8;
@@ -171,7 +170,7 @@ internal sealed class RpmBerkeleyDatabase
     private byte[] ReadOverflow(uint first, uint length)
     {
         // Check the claim against what the file can hold before allocating for it.
-        if (length > MaxValueLength || length > (long)_pageCount * (_pageSize - PageHeaderSize))
+        if (length > RpmHeader.MaxBlobLength || length > (long)_pageCount * (_pageSize - PageHeaderSize))
         {
             throw Corrupt(first, $"an overflow value claims '{length}' bytes");
         }

@@ -13,13 +13,17 @@ internal sealed class RpmDatabaseReader : IPackageDatabaseReader
     // leaving a symbolic link behind, so the two usually resolve to one directory.
     private static readonly string[] _directories = ["/usr/lib/sysimage/rpm", "/var/lib/rpm"];
 
-    // One backend is active per directory; rpm --rebuilddb removes the old one when it converts.
+    // rpm reads only the backend that its %_db_backend macro names, so one file per directory
+    // is read. NOTE: the order below is a guess at that macro when several files are present.
     private static readonly (string FileName, RpmDatabaseFormat Format)[] _databaseFiles =
     [
         ("rpmdb.sqlite", RpmDatabaseFormat.Sqlite),
         ("Packages.db", RpmDatabaseFormat.Ndb),
         ("Packages", RpmDatabaseFormat.BerkeleyDb),
     ];
+
+    public bool IsDatabasePath(string absolutePath) =>
+        _directories.Any(directory => _databaseFiles.Any(file => absolutePath == directory + "/" + file.FileName));
 
     public void Read(IRootFileSystem root, PackageInventoryOptions options, PackageInventoryResult result)
     {
@@ -77,7 +81,14 @@ internal sealed class RpmDatabaseReader : IPackageDatabaseReader
         foreach (var (fileName, format) in _databaseFiles)
         {
             var path = directory + "/" + fileName;
-            if (root.ResolvePath(path) is { } resolved)
+            if (root.ResolvePath(path) is not { } resolved)
+            {
+                continue;
+            }
+
+            // A directory or other non-file at the path is not a database.
+            using var probe = root.OpenRead(path);
+            if (probe is not null)
             {
                 return (path, resolved, format);
             }
@@ -93,7 +104,7 @@ internal sealed class RpmDatabaseReader : IPackageDatabaseReader
             return RpmSqliteDatabase.ReadBlobs(localPath, path);
         }
 
-        // SQLite reads files, not streams: copy the database out of the image for the moment.
+        // SQLite opens files, not streams, so the database is copied to a temporary file first.
         var temporary = Path.Combine(Path.GetTempPath(), $"drydock-rpmdb-{Guid.NewGuid():N}.sqlite");
         try
         {

@@ -7,15 +7,19 @@ namespace Drydock.Packages.Rpm;
 /// An rpm header as the package databases store it: a count of index entries, the size of the
 /// data store, the entries (tag, type, offset, count; 16 bytes each, big-endian) and the data.
 /// Every offset and count is checked against the data store when the header is parsed, because
-/// a database is untrusted input. Layout: rpm 4.18 <c>lib/header.c</c> and
-/// <c>doc/manual/format_header.md</c>.
+/// a database is untrusted input. Layout: rpm's <c>docs/manual/hregions.md</c> and
+/// <c>lib/header_internal.h</c>.
 /// </summary>
 internal sealed class RpmHeader
 {
-    // Limits from rpm 4.18 lib/header_internal.h: at most 0xffff entries and 256 MiB of data.
+    // rpm's lib/header_internal.h (hdrchkTags, hdrchkData) allows at most 0xffff entries and
+    // under 16 MiB of data.
     private const int MaxEntries = 0xffff;
-    private const int MaxDataLength = 0x0fffffff;
+    private const int MaxDataLength = 0x00ffffff;
     private const int EntrySize = 16;
+
+    /// <summary>The size of the largest header rpm accepts: preamble, entries and data.</summary>
+    public const int MaxBlobLength = 8 + (MaxEntries * EntrySize) + MaxDataLength;
 
     private readonly byte[] _blob;
     private readonly int _dataStart;
@@ -237,7 +241,7 @@ internal sealed class RpmHeader
     private readonly record struct Entry(int Tag, RpmTagType Type, int Offset, int Count);
 }
 
-/// <summary>Data types of header entries (rpm 4.18 <c>include/rpm/rpmtag.h</c>, rpmTagType_e).</summary>
+/// <summary>Data types of header entries, numbered as rpm's rpmTagType_e numbers them.</summary>
 internal enum RpmTagType
 {
     Null = 0,
@@ -252,7 +256,7 @@ internal enum RpmTagType
     I18nString = 9,
 }
 
-/// <summary>The header tags that the inventory reads (rpm 4.18 <c>include/rpm/rpmtag.h</c>).</summary>
+/// <summary>The header tags that the inventory reads, numbered as rpm's rpmTag_e numbers them.</summary>
 internal static class RpmTag
 {
     public const int SigMd5 = 261;

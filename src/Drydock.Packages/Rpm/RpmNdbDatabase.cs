@@ -4,9 +4,9 @@ namespace Drydock.Packages.Rpm;
 
 /// <summary>
 /// Reads the header blobs of rpm's NDB backend (<c>Packages.db</c>, SUSE since SLE 15 SP3), in
-/// the layout of rpm 4.18 <c>lib/backend/ndb/rpmpkg.c</c>: a 32-byte file header ("RpmP",
+/// the layout of rpm's <c>lib/backend/ndb/rpmpkg.c</c>: a 32-byte file header ("RpmP",
 /// version 0), slot pages of 16-byte slots ("Slot", package number, block offset, block count),
-/// then blobs in 16-byte blocks, each a 16-byte head ("BlbS", package number, checksum,
+/// then blobs in 16-byte blocks, each a 16-byte head ("BlbS", package number, timestamp,
 /// length), the header and a 12-byte tail. All integers are little-endian.
 /// </summary>
 internal static class RpmNdbDatabase
@@ -20,7 +20,6 @@ internal static class RpmNdbDatabase
     private const int BlobHeadSize = 16;
     private const int BlobTailSize = 12;
     private const int MaxSlotPages = 1 << 16;
-    private const int MaxBlobLength = 0x0fffffff;
 
     /// <summary>Yields each package's number and header blob, by package number.</summary>
     /// <exception cref="InvalidDataException">The file is not an intact NDB package database.</exception>
@@ -68,14 +67,23 @@ internal static class RpmNdbDatabase
                 throw Corrupt(path, $"slot {offset / SlotSize} has no slot magic");
             }
 
-            var package = BinaryPrimitives.ReadUInt32LittleEndian(slot[4..]);
-            if (package != 0)
+            // A slot with no block offset is free, as rpm's rpmpkgReadSlots treats it.
+            var blockOffset = BinaryPrimitives.ReadUInt32LittleEndian(slot[8..]);
+            if (blockOffset == 0)
             {
-                var blockOffset = BinaryPrimitives.ReadUInt32LittleEndian(slot[8..]);
-                var blockCount = BinaryPrimitives.ReadUInt32LittleEndian(slot[12..]);
-                var blob = ReadBlob(stream, path, package, blockOffset, blockCount);
-                blobs.Add(((int)Math.Min(package, int.MaxValue), blob));
+                continue;
             }
+
+            var package = BinaryPrimitives.ReadUInt32LittleEndian(slot[4..]);
+            var blockCount = BinaryPrimitives.ReadUInt32LittleEndian(slot[12..]);
+            if (package == 0 || blockOffset < slotPages * (PageSize / BlockSize))
+            {
+                throw Corrupt(
+                    path, $"slot {offset / SlotSize} holds package '{package}' at block '{blockOffset}'");
+            }
+
+            var blob = ReadBlob(stream, path, package, blockOffset, blockCount);
+            blobs.Add(((int)Math.Min(package, int.MaxValue), blob));
         }
 
         blobs.Sort((left, right) => left.Item1.CompareTo(right.Item1));
@@ -103,12 +111,12 @@ internal static class RpmNdbDatabase
             throw Corrupt(path, $"the blob of package {package} has magic '0x{magic:x8}' and owner '{owner}'");
         }
 
-        if (length > MaxBlobLength || BlobHeadSize + length + BlobTailSize > size)
+        if (length > RpmHeader.MaxBlobLength || BlobHeadSize + length + BlobTailSize > size)
         {
             throw Corrupt(path, $"the blob of package {package} claims '{length}' bytes in {size} bytes of blocks");
         }
 
-        // NOTE: the Adler-32 checksums in the blob head and tail are not verified.
+        // NOTE: the Adler-32 checksum in the blob tail is not verified.
         var blob = new byte[length];
         stream.ReadExactly(blob);
         return blob;

@@ -1,4 +1,5 @@
 using Drydock.Packages.Inventory;
+using Drydock.Packages.Versions;
 
 namespace Drydock.Packages.Rpm;
 
@@ -18,6 +19,7 @@ internal static class RpmPackageParser
                 $"The rpm header of '{name}' has EPOCH '{epoch}', outside 0 to {int.MaxValue}.");
         }
 
+        var parsed = ParseVersion(name, (int?)epoch, version, release);
         var sourceRpm = header.GetString(RpmTag.SourceRpm);
         var source = ParseSourceRpm(sourceRpm);
         var vendor = header.GetString(RpmTag.Vendor);
@@ -39,6 +41,7 @@ internal static class RpmPackageParser
             Rpm = new RpmPackageDetails
             {
                 Epoch = (int?)epoch,
+                ParsedVersion = parsed,
                 Version = version,
                 Release = release,
                 SourceRpm = sourceRpm,
@@ -105,6 +108,19 @@ internal static class RpmPackageParser
         }
 
         return files;
+    }
+
+    private static RpmVersion ParseVersion(string name, int? epoch, string version, string release)
+    {
+        try
+        {
+            return RpmVersion.FromParts((uint?)epoch, version, release);
+        }
+        catch (FormatException exception)
+        {
+            throw new InvalidDataException(
+                $"Package '{name}' has a version rpm rejects: {exception.Message}", exception);
+        }
     }
 
     private static string Require(RpmHeader header, int tag, string tagName) =>

@@ -14,8 +14,8 @@ internal static class RpmSqliteDatabase
     /// <exception cref="InvalidDataException">The file is not an rpm SQLite database.</exception>
     public static List<(int Record, byte[] Blob)> ReadBlobs(string localPath, string displayPath)
     {
-        // immutable=1 reads the file as it is: no lock, no journal or WAL recovery, nothing written
-        // beside it (https://www.sqlite.org/uri.html, SQLite 3.46).
+        // immutable=1 makes SQLite read the file as it is: no lock, no journal or WAL recovery,
+        // nothing written beside it.
         var builder = new SqliteConnectionStringBuilder
         {
             DataSource = "file:" + Uri.EscapeDataString(localPath).Replace("%2F", "/", StringComparison.Ordinal)

@@ -60,7 +60,12 @@ public sealed class ApkVersionComparer : IComparer<ApkVersion>, IEqualityCompare
         }
 
         var result = CompareCore(left, right, fuzzy);
-        return result < 0 ? less : result > 0 ? greater : equal;
+        if (result < 0)
+        {
+            return less;
+        }
+
+        return result > 0 ? greater : equal;
     }
 
     /// <summary>Returns true when apk accepts the text as a version.</summary>

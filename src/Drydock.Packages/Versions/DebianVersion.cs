@@ -10,8 +10,8 @@ namespace Drydock.Packages.Versions;
 /// raises are rejected with a <see cref="FormatException"/>: an empty string, embedded spaces,
 /// an empty or non-numeric or negative or too large epoch (so <c>a:1.0</c> is invalid), nothing
 /// after the colon, an empty upstream version and an empty revision. dpkg only warns when the
-/// upstream version does not start with a digit or when either part holds a character outside
-/// its allowed set, and it reads such versions from its status database, so they are accepted
+/// upstream version does not start with a digit or when either part contains a character
+/// outside its allowed set, and it reads such versions from its status database, so they are accepted
 /// here too and described by <see cref="Warning"/>.
 /// Equality is the comparison's: <c>1.0</c>, <c>0:1.0</c>, <c>1.0-0</c> and <c>1.00</c> are equal,
 /// while <see cref="ToString"/> keeps the original text.
@@ -65,7 +65,7 @@ public readonly struct DebianVersion : IComparable<DebianVersion>, IEquatable<De
 
     /// <summary>
     /// Parses a version, returning false and the reason when it is invalid, so that callers
-    /// reporting a bad record can say what is wrong with it.
+    /// reporting a bad record can state what is wrong with it.
     /// </summary>
     public static bool TryParse(
         [NotNullWhen(true)] string? text, out DebianVersion version, [NotNullWhen(false)] out string? error)

@@ -109,8 +109,8 @@ public sealed class DebianVersionComparer : IComparer<DebianVersion>, IEqualityC
         }
     }
 
-    // Digits sort as 0 only for the end-of-run check above; a non-digit run never meets a digit
-    // with equal order, because every non-digit character has a non-zero order.
+    // Digits get order 0, like the end of the string. Every other character has a non-zero
+    // order, so a non-digit never ties with a digit.
     private static int Order(char c)
     {
         if (char.IsAsciiDigit(c))

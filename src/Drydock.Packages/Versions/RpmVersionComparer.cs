@@ -62,7 +62,12 @@ public sealed class RpmVersionComparer : IComparer<RpmVersion>, IEqualityCompare
                 }
 
                 // The end sorts before a caret, and a caret before any other segment.
-                return a == '\0' ? -1 : b == '\0' ? 1 : a == '^' ? -1 : 1;
+                if (a == '\0' || b == '\0')
+                {
+                    return a == '\0' ? -1 : 1;
+                }
+
+                return a == '^' ? -1 : 1;
             }
 
             if (a == '\0' || b == '\0')

@@ -5,7 +5,7 @@ using Drydock.Testing.Registry;
 
 namespace Drydock.Oci.Tests.Registry;
 
-/// <summary>A loopback proxy between Drydock and a real registry answers chosen requests with errors.</summary>
+/// <summary>A loopback proxy between Drydock and a real registry returns errors for chosen requests.</summary>
 public sealed class FaultInjectionTests : IAsyncLifetime
 {
     private readonly RegistryTestContext _context = new();

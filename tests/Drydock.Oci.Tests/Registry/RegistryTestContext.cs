@@ -31,7 +31,7 @@ internal sealed class RegistryTestContext : IDisposable
     /// <summary>Returns a new empty directory inside the temporary directory.</summary>
     public string NewDirectory(string name) => System.IO.Directory.CreateDirectory(Path.Combine(Directory, name)).FullName;
 
-    /// <summary>Copies with the context's options and a single platform unless told otherwise.</summary>
+    /// <summary>Copies with the context's options and a single platform unless <paramref name="copy"/> says otherwise.</summary>
     public async Task<CopyResult> CopyAsync(
         string source, string destination, CopyOptions? copy = null, ImageTransportOptions? options = null)
     {

@@ -101,6 +101,23 @@ public sealed class TokenAuthTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Expired_token_is_fetched_again()
+    {
+        await PushTinyAsync("auth/expiry");
+        _registry.Tokens!.ExpiresInSeconds = 11;
+        var options = _context.Options with { Retry = new RetryPolicy { MaxAttempts = 3 } };
+        await using var source = ImageTransports.OpenSource($"{_registry.Host}/auth/expiry:v1", options);
+        await source.GetManifestAsync(RegistryTestContext.Cancellation);
+        var afterFirst = _registry.Tokens.TokensIssued;
+
+        // Drydock renews tokens 10 seconds before they expire, so this one is stale after 1 second.
+        await Task.Delay(TimeSpan.FromSeconds(1.5), RegistryTestContext.Cancellation);
+        await source.GetManifestAsync(RegistryTestContext.Cancellation);
+
+        Assert.Equal(afterFirst + 1, _registry.Tokens.TokensIssued);
+    }
+
+    [Fact]
     public async Task Credentials_from_docker_config()
     {
         var image = await PushTinyAsync("auth/config");

@@ -1,5 +1,6 @@
 using Drydock.Packages.Inventory;
 using Drydock.Packages.Tests.Inventory;
+using Drydock.Packages.Versions;
 using Drydock.Testing;
 
 namespace Drydock.Packages.Tests.Apk;
@@ -105,6 +106,18 @@ public sealed class ApkDatabaseReaderTests
     }
 
     [Fact]
+    public void ParsedVersion_ComparesByApkRules()
+    {
+        using var root = RootWith("alpine-3.18-base.installed", Installed);
+
+        var packages = PackageInventory.Read(root.FileSystem).Packages;
+
+        var busybox = packages.Single(p => p.Name == "busybox").Apk!.ParsedVersion;
+        Assert.Equal("1.36.0-r9", busybox.ToString());
+        Assert.True(busybox < ApkVersion.Parse("1.36.0-r10"));
+    }
+
+    [Fact]
     public void MissingOrigin_SourceIsPackage()
     {
         using var root = new TemporaryRoot().Write(Installed, "P:foo\nV:1.0-r0\nA:x86_64\n");
@@ -121,6 +134,7 @@ public sealed class ApkDatabaseReaderTests
     [InlineData("line without colon", "P:bad\nV:1-r0\ngarbage\n\nP:ok\nV:1-r0\n", 1, 1)]
     [InlineData("truncated last record", "P:ok\nV:1-r0\n\nP:cut", 1, 1)]
     [InlineData("empty version", "P:bad\nV:\n", 0, 1)]
+    [InlineData("version apk rejects", "P:bad\nV:abc\n\nP:ok\nV:1.2_rc1-r0\n", 1, 1)]
     public void CorruptInput_Reported(string name, string content, int packages, int diagnostics)
     {
         _ = name;

@@ -1,5 +1,6 @@
 using Drydock.Packages.Apt;
 using Drydock.Packages.Apt.Resolver;
+using Drydock.Packages.Inventory;
 using Drydock.Testing.Apt;
 
 namespace Drydock.Packages.Tests.Apt;
@@ -7,7 +8,7 @@ namespace Drydock.Packages.Tests.Apt;
 /// <summary>Drydock's candidates and resolutions against those of the root's own apt.</summary>
 public sealed class AptOracleTests(AptOracleFixture fixture) : IClassFixture<AptOracleFixture>
 {
-    private static readonly HttpClient Http = new();
+    private static readonly HttpClient _http = new();
 
     [Fact]
     public async Task Upgrade_MatchesAptGetUpgrade()
@@ -68,8 +69,8 @@ public sealed class AptOracleTests(AptOracleFixture fixture) : IClassFixture<Apt
     private async Task<AptUpgradePlan> PlanAsync()
     {
         var oracle = fixture.Oracle;
-        var client = new AptClient(Http);
+        var client = new AptClient(_http);
         return await client.PlanUpgradesAsync(
-            new AptUpdateRequest { Root = new DirectoryRootLookup(oracle.Root) }, TestContext.Current.CancellationToken);
+            new AptUpdateRequest { Root = new DirectoryRootFileSystem(oracle.Root) }, TestContext.Current.CancellationToken);
     }
 }

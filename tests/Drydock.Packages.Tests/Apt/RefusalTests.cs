@@ -1,7 +1,7 @@
 using Drydock.Packages.Apt;
+using Drydock.Packages.Apt.Candidates;
 using Drydock.Packages.Apt.Download;
 using Drydock.Packages.Apt.Resolver;
-using Drydock.Packages.Apt.Candidates;
 using Drydock.Testing.Apt;
 
 namespace Drydock.Packages.Tests.Apt;
@@ -9,7 +9,7 @@ namespace Drydock.Packages.Tests.Apt;
 /// <summary>Every trust check rejects with a typed error that names the file, key or hash.</summary>
 public sealed class RefusalTests(TrustKeysFixture keys) : IClassFixture<TrustKeysFixture>
 {
-    private static readonly HttpClient Http = new();
+    private static readonly HttpClient _http = new();
 
     [Fact]
     public async Task GoodSignature_Loads()
@@ -220,7 +220,7 @@ public sealed class RefusalTests(TrustKeysFixture keys) : IClassFixture<TrustKey
         var other = suite.Packages.Single(p => p.Name == "libkeyutils1");
         File.Copy(Path.Combine(repo.Repository.Root, other.Filename!), Path.Combine(repo.Repository.Root, record.Filename!), overwrite: true);
         using var cache = new TemporaryDirectory();
-        var downloader = new DebDownloader(Http, cache.Path);
+        var downloader = new DebDownloader(_http, cache.Path);
 
         var error = await Assert.ThrowsAsync<AptHashMismatchException>(
             () => downloader.DownloadAsync([record], null, TestContext.Current.CancellationToken));
@@ -236,7 +236,7 @@ public sealed class RefusalTests(TrustKeysFixture keys) : IClassFixture<TrustKey
         using var repo = Signed(keys.Good);
         var suite = Assert.Single(await repo.LoadAsync(repo.Source(keys.GoodKeyring)));
         using var cache = new TemporaryDirectory();
-        var downloader = new DebDownloader(Http, cache.Path);
+        var downloader = new DebDownloader(_http, cache.Path);
         var reports = new List<DownloadProgress>();
 
         var paths = await downloader.DownloadAsync(suite.Packages, new SynchronousProgress(reports), TestContext.Current.CancellationToken);

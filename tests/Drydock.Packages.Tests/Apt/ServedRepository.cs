@@ -10,7 +10,7 @@ internal sealed class ServedRepository : IDisposable
 {
     public const string Suite = "testing-suite";
 
-    private static readonly HttpClient Http = new();
+    private static readonly HttpClient _http = new();
 
     public ServedRepository(IReadOnlyList<string>? packages = null, Func<SuiteSpec, SuiteSpec>? adjust = null)
     {
@@ -34,7 +34,7 @@ internal sealed class ServedRepository : IDisposable
         signedBy is null ? $"deb {Server.BaseUri} {Suite} main" : $"deb [signed-by={signedBy}] {Server.BaseUri} {Suite} main");
 
     public Task<IReadOnlyList<LoadedSuite>> LoadAsync(AptSource source, AptOptions? options = null, Keyring? extraKeys = null) =>
-        new AptClient(Http, options).LoadAsync([], [source], null, extraKeys ?? Keyring.Empty, TestContext.Current.CancellationToken);
+        new AptClient(_http, options).LoadAsync([], [source], null, extraKeys ?? Keyring.Empty, TestContext.Current.CancellationToken);
 
     public void Dispose()
     {

@@ -98,7 +98,7 @@ public sealed class DpkgFileListsTests
             .Write(
                 "/var/lib/dpkg/status.d/libssl1",
                 "Package: libssl1.1\nVersion: 1.1.1n-0+deb11u5\nArchitecture: amd64\n")
-            .Write("/var/lib/dpkg/status.d/libssl1.md5sums", "0123456789abcdef0123456789abcdef  usr/lib/libssl.so.1.1\n")
+            .Write("/var/lib/dpkg/status.d/libssl1.md5sums", "0123456789abcdef  usr/lib/libssl.so.1.1\n")
             .Write("/var/lib/dpkg/status.d/libssl1.preinst", "#!/bin/sh\nexit 0\n")
             .Write("/var/lib/dpkg/status.d/libssl1.conffiles", "/etc/ssl/openssl.cnf\n");
 

@@ -39,7 +39,7 @@ public sealed class DpkgPackageParserTests
     [InlineData("epoch not a number", "Package: bad\nVersion: a:1.0\n", "a:1.0")]
     [InlineData("empty revision", "Package: bad\nVersion: 1.0-\n", "1.0-")]
     [InlineData("space in version", "Package: bad\nVersion: 1.0 2\n", "1.0 2")]
-    [InlineData("URL in source", "Package: bad\nVersion: 1.0\nSource: https://example.org/x\n", "https://example.org/x")]
+    [InlineData("URL in source", "Package: bad\nVersion: 1.0\nSource: https://x.org/s\n", "https://x.org/s")]
     [InlineData("bad source version", "Package: bad\nVersion: 1.0\nSource: foo (x:1)\n", "x:1")]
     [InlineData("unclosed source version", "Package: bad\nVersion: 1.0\nSource: foo (1.0\n", "foo (1.0")]
     [InlineData("name with slash", "Package: bad/name\nVersion: 1.0\n", "bad/name")]

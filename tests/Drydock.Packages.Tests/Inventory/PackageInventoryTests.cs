@@ -33,6 +33,29 @@ public sealed class PackageInventoryTests
         Assert.Equal(1, result.Packages.Count(p => p.Type == PackageType.Rpm));
     }
 
+    [Theory]
+    [InlineData("/var/lib/dpkg/status", true)]
+    [InlineData("/var/lib/dpkg/status.d/libssl1", true)]
+    [InlineData("/var/lib/dpkg/status.d/libssl1.md5sums", true)]
+    [InlineData("/var/lib/dpkg/diversions", true)]
+    [InlineData("/var/lib/dpkg/info/libc6:amd64.list", true)]
+    [InlineData("/var/lib/dpkg/info/tar.md5sums", true)]
+    [InlineData("/lib/apk/db/installed", true)]
+    [InlineData("/usr/lib/apk/db/installed", true)]
+    [InlineData("/var/lib/rpm/Packages", true)]
+    [InlineData("/var/lib/rpm/rpmdb.sqlite", true)]
+    [InlineData("/usr/lib/sysimage/rpm/Packages.db", true)]
+    [InlineData("/var/lib/dpkg/info/tar.postinst", false)]
+    [InlineData("/var/lib/dpkg/status-old", false)]
+    [InlineData("/var/lib/dpkg/status.d/sub/dir", false)]
+    [InlineData("/opt/vcpkg/installed/vcpkg/status", false)]
+    [InlineData("/var/lib/rpm/Basenames", false)]
+    [InlineData("/etc/os-release", false)]
+    public void IsDatabasePath_OnlyDistributionPaths(string path, bool expected)
+    {
+        Assert.Equal(expected, PackageInventory.IsDatabasePath(path));
+    }
+
     [Fact]
     public void Diagnostic_PrintsFileAndLine()
     {

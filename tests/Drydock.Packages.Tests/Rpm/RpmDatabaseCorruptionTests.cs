@@ -144,6 +144,7 @@ public sealed class RpmDatabaseCorruptionTests
     [InlineData("blob offset inside the slots", 40, 2u)]
     [InlineData("blob count too small", 44, 1u)]
     [InlineData("blob owner differs", 36, 7u)]
+    [InlineData("package number zero", 36, 0u)]
     public void Ndb_Damaged(string name, int offset, uint value)
     {
         _ = name;

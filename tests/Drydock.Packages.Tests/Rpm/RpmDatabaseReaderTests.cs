@@ -103,6 +103,17 @@ public sealed class RpmDatabaseReaderTests
     }
 
     [Fact]
+    public void DatabasePath_DirectoryIsSkipped()
+    {
+        using var root = RootWith("rhel8-libuuid.Packages", "/var/lib/rpm/Packages");
+        Directory.CreateDirectory(root.Host("/var/lib/rpm/rpmdb.sqlite"));
+
+        var result = PackageInventory.Read(root.FileSystem);
+
+        Assert.Equal(["/var/lib/rpm/Packages"], result.Databases);
+    }
+
+    [Fact]
     public void DatabasePath_ElsewhereIsNotRead()
     {
         using var root = RootWith("rhel8-libuuid.Packages", "/opt/backup/var/lib/rpm/Packages");

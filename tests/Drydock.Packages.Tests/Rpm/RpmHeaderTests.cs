@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Drydock.Packages.Rpm;
+using Drydock.Packages.Versions;
 
 namespace Drydock.Packages.Tests.Rpm;
 
@@ -108,6 +109,33 @@ public sealed class RpmHeaderTests
         var blob = new RpmHeaderBuilder().String(onlyTag, "x").String(RpmTag.Release, "1").Build();
 
         Assert.Throws<InvalidDataException>(() => RpmPackageParser.Parse(RpmHeader.Parse(blob), "/db", false));
+    }
+
+    [Theory]
+    [InlineData("hyphen in version", "1.0-2", "1")]
+    [InlineData("space in release", "1.0", "1 2")]
+    [InlineData("empty version", "", "1")]
+    public void Parse_VersionRpmRejectsIsInvalidData(string name, string version, string release)
+    {
+        _ = name;
+        var blob = RpmHeaderBuilder.Package("a", version, release).Build();
+
+        var error = Assert.Throws<InvalidDataException>(
+            () => RpmPackageParser.Parse(RpmHeader.Parse(blob), "/db", false));
+
+        Assert.Contains("'a'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ParsedVersion_KeepsEpochAndRelease()
+    {
+        var blob = RpmHeaderBuilder.Package("bash", "5.1.8", "6.el9").Int32(RpmTag.Epoch, 1).Build();
+
+        var package = RpmPackageParser.Parse(RpmHeader.Parse(blob), "/db", false);
+
+        Assert.Equal(1u, package.Rpm!.ParsedVersion.Epoch);
+        Assert.Equal("6.el9", package.Rpm.ParsedVersion.Release);
+        Assert.True(package.Rpm.ParsedVersion > RpmVersion.Parse("5.1.9-1"));
     }
 
     [Fact]

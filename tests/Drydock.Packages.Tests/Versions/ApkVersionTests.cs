@@ -45,8 +45,8 @@ public sealed class ApkVersionTests
         if (op is "<" or ">" or "=" && ApkVersion.TryParse(left, out var a) && ApkVersion.TryParse(right, out var b))
         {
             var sign = Math.Sign(a.CompareTo(b));
-            var holds = op switch { "<" => sign < 0, ">" => sign > 0, _ => sign == 0 };
-            Assert.True(expected == holds, $"line {line}: {row} through ApkVersion");
+            var isTrue = op switch { "<" => sign < 0, ">" => sign > 0, _ => sign == 0 };
+            Assert.True(expected == isTrue, $"line {line}: {row} through ApkVersion");
         }
     }
 

@@ -16,7 +16,7 @@ public sealed partial class AptOracle : IDisposable
             Xunit.Assert.Skip("Running apt inside a chroot needs root.");
         }
 
-        var minbase = MinbaseRoot.Require();
+        var minbase = Rootfs.DebianRootfs.BookwormMinbase();
         Root = Path.Combine(Directory.CreateTempSubdirectory("drydock-oracle-").FullName, "root");
         ToolRunner.Run("cp", ["-a", minbase, Root]);
         File.Delete(Path.Combine(Root, "etc/apt/sources.list"));

@@ -10,7 +10,7 @@ namespace Drydock.Testing.Apt;
 /// </summary>
 public sealed class TestRepository : IDisposable
 {
-    private static readonly string DebCache = Path.Combine(TestCache.Root, "debs");
+    private static readonly string _debCache = Path.Combine(TestCache.Root, "debs");
 
     public TestRepository()
     {
@@ -152,18 +152,18 @@ public sealed class TestRepository : IDisposable
 
     private static string Download(string package)
     {
-        Directory.CreateDirectory(DebCache);
+        Directory.CreateDirectory(_debCache);
         var (name, version) = (package.Split('=')[0], package.Split('=')[1]);
         var pattern = $"{name}_{version.Replace(":", "%3a", StringComparison.Ordinal)}_*.deb";
         using (TestCache.Lock("debs"))
         {
-            if (Directory.GetFiles(DebCache, pattern).FirstOrDefault() is { } cached)
+            if (Directory.GetFiles(_debCache, pattern).FirstOrDefault() is { } cached)
             {
                 return cached;
             }
 
-            ToolRunner.Run("apt-get", ["download", "-q", package], workingDirectory: DebCache);
-            return Directory.GetFiles(DebCache, pattern).Single();
+            ToolRunner.Run("apt-get", ["download", "-q", package], workingDirectory: _debCache);
+            return Directory.GetFiles(_debCache, pattern).Single();
         }
     }
 }

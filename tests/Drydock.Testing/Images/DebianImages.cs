@@ -15,7 +15,7 @@ public static class DebianImages
     public const string MinbaseTag = "minbase";
     public const string CurlTag = "curl";
 
-    private static readonly DateTimeOffset Created = new(2025, 5, 20, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset _created = new(2025, 5, 20, 0, 0, 0, TimeSpan.Zero);
 
     /// <summary>Returns the OCI layout directory holding both tags, building it when absent.</summary>
     public static string Layout()
@@ -37,11 +37,11 @@ public static class DebianImages
             TarDiff.Write(minbaseTar, curlTar, diffTar);
             var upper = Compress(diffTar, Path.Combine(work, "upper.tar.gz"));
 
-            var config = ConfigBuilder.Create(Platform.Host, Created);
+            var config = ConfigBuilder.Create(Platform.Host, _created);
             config = ConfigBuilder.AppendLayer(config, lower.Layer.DiffId, "mmdebstrap --variant=minbase bookworm",
-                Created);
+                _created);
             Write(layout, MinbaseTag, config, [lower]);
-            config = ConfigBuilder.AppendLayer(config, upper.Layer.DiffId, "RUN apt-get install curl", Created);
+            config = ConfigBuilder.AppendLayer(config, upper.Layer.DiffId, "RUN apt-get install curl", _created);
             Write(layout, CurlTag, config, [lower, upper]);
         }
         finally

@@ -50,7 +50,8 @@ public static class DebianRootFs
             }
 
             var actual = arguments.Select(argument => argument == "OUTPUT" ? temporary : argument).ToArray();
-            ExternalTool.Run("mmdebstrap", ["--quiet", .. actual]);
+            // The temporary name does not end in .tar, so the format is given explicitly.
+            ExternalTool.Run("mmdebstrap", ["--quiet", "--format=tar", .. actual]);
         });
     }
 

@@ -6,7 +6,7 @@ namespace Drydock.Testing.Images;
 /// </summary>
 public static class FixtureCache
 {
-    private static readonly TimeSpan LockTimeout = TimeSpan.FromMinutes(30);
+    private static readonly TimeSpan _lockTimeout = TimeSpan.FromMinutes(30);
 
     /// <summary>
     /// Returns <paramref name="path"/>, first running <paramref name="create"/> with a temporary
@@ -56,7 +56,7 @@ public static class FixtureCache
 
     private static FileStream AcquireLock(string path)
     {
-        var deadline = DateTime.UtcNow + LockTimeout;
+        var deadline = DateTime.UtcNow + _lockTimeout;
         while (true)
         {
             try

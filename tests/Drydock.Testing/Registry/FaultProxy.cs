@@ -4,8 +4,8 @@ using System.Net;
 namespace Drydock.Testing.Registry;
 
 /// <summary>
-/// A loopback HTTP proxy in front of a registry that answers chosen requests with an error
-/// status (503, 429 with <c>Retry-After</c>, ...) a given number of times before passing them on.
+/// A loopback HTTP proxy in front of a registry that returns an error status for chosen requests
+/// (503, 429 with <c>Retry-After</c>, ...) a given number of times before passing them on.
 /// The Host header is kept, so the registry's upload locations point back at the proxy.
 /// </summary>
 public sealed class FaultProxy : IAsyncDisposable
@@ -47,8 +47,8 @@ public sealed class FaultProxy : IAsyncDisposable
     }
 
     /// <summary>
-    /// Answers the next <paramref name="times"/> requests whose method is <paramref name="method"/>
-    /// and whose path contains <paramref name="pathPart"/> with <paramref name="status"/>.
+    /// Fails the next <paramref name="times"/> requests whose method is <paramref name="method"/>
+    /// and whose path contains <paramref name="pathPart"/> with <paramref name="status"/>, without passing them on.
     /// </summary>
     public void Fail(string method, string pathPart, int status, int times, string? retryAfter = null)
     {

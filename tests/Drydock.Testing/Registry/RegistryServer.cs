@@ -165,7 +165,7 @@ public sealed class RegistryServer : IAsyncDisposable
         return process;
     }
 
-    // The registry answers /v2/ (200, or 401 with token auth) once it listens.
+    // Once listening, the registry returns 200 for /v2/, or 401 with token auth.
     private async Task WaitUntilReadyAsync()
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using Drydock.Packages.Deb822;
+using Drydock.Packages.Inventory;
 
 namespace Drydock.Packages.Apt.Candidates;
 
@@ -11,11 +12,11 @@ namespace Drydock.Packages.Apt.Candidates;
 /// </summary>
 public static partial class Preferences
 {
-    public static IReadOnlyList<PinRule> Read(IRootFileLookup root)
+    public static IReadOnlyList<PinRule> Read(IRootFileSystem root)
     {
         var rules = new List<PinRule>();
         rules.AddRange(ReadFile(root, "/etc/apt/preferences"));
-        foreach (var name in root.ListDirectory("/etc/apt/preferences.d"))
+        foreach (var name in root.List("/etc/apt/preferences.d").Select(Path.GetFileName).OfType<string>())
         {
             if (AcceptedName().IsMatch(name) && (!name.Contains('.', StringComparison.Ordinal) || name.EndsWith(".pref", StringComparison.Ordinal)))
             {
@@ -53,9 +54,9 @@ public static partial class Preferences
         return rules;
     }
 
-    private static IReadOnlyList<PinRule> ReadFile(IRootFileLookup root, string path)
+    private static IReadOnlyList<PinRule> ReadFile(IRootFileSystem root, string path)
     {
-        using var stream = root.OpenFile(path);
+        using var stream = root.OpenRead(path);
         if (stream is null)
         {
             return [];

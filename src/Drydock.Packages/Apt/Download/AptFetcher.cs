@@ -9,7 +9,7 @@ namespace Drydock.Packages.Apt.Download;
 /// </summary>
 internal sealed class AptFetcher
 {
-    private static readonly TimeSpan[] RetryDelays = [TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3)];
+    private static readonly TimeSpan[] _retryDelays = [TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3)];
 
     private readonly HttpClient _http;
 
@@ -36,9 +36,9 @@ internal sealed class AptFetcher
                     return null;
                 }
 
-                if (IsTransient(response.StatusCode) && attempt < RetryDelays.Length)
+                if (IsTransient(response.StatusCode) && attempt < _retryDelays.Length)
                 {
-                    await Task.Delay(RetryDelays[attempt], cancellationToken);
+                    await Task.Delay(_retryDelays[attempt], cancellationToken);
                     continue;
                 }
 
@@ -51,9 +51,9 @@ internal sealed class AptFetcher
                 await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
                 return await ReadLimitedAsync(body, maxBytes, uri, cancellationToken);
             }
-            catch (HttpRequestException) when (attempt < RetryDelays.Length)
+            catch (HttpRequestException) when (attempt < _retryDelays.Length)
             {
-                await Task.Delay(RetryDelays[attempt], cancellationToken);
+                await Task.Delay(_retryDelays[attempt], cancellationToken);
             }
             catch (HttpRequestException error)
             {
@@ -78,10 +78,10 @@ internal sealed class AptFetcher
             try
             {
                 response = await _http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-                if (IsTransient(response.StatusCode) && attempt < RetryDelays.Length)
+                if (IsTransient(response.StatusCode) && attempt < _retryDelays.Length)
                 {
                     response.Dispose();
-                    await Task.Delay(RetryDelays[attempt], cancellationToken);
+                    await Task.Delay(_retryDelays[attempt], cancellationToken);
                     continue;
                 }
 
@@ -92,10 +92,10 @@ internal sealed class AptFetcher
 
                 return await response.Content.ReadAsStreamAsync(cancellationToken);
             }
-            catch (HttpRequestException) when (attempt < RetryDelays.Length)
+            catch (HttpRequestException) when (attempt < _retryDelays.Length)
             {
                 response?.Dispose();
-                await Task.Delay(RetryDelays[attempt], cancellationToken);
+                await Task.Delay(_retryDelays[attempt], cancellationToken);
             }
             catch (HttpRequestException error)
             {

@@ -1,3 +1,4 @@
+using Drydock.Packages.Inventory;
 namespace Drydock.Packages.Apt.Indexes;
 
 /// <summary>
@@ -9,16 +10,16 @@ public static class DpkgStatusReader
     public const string StatusPath = "/var/lib/dpkg/status";
 
     /// <summary>Returns the packages whose state is anything but not-installed or config-files.</summary>
-    public static IReadOnlyList<PackageRecord> Read(IRootFileLookup root)
+    public static IReadOnlyList<PackageRecord> Read(IRootFileSystem root)
     {
-        using var stream = root.OpenFile(StatusPath)
+        using var stream = root.OpenRead(StatusPath)
             ?? throw new FileNotFoundException($"The dpkg status file '{StatusPath}' does not exist in the root.", StatusPath);
         using var buffer = new MemoryStream();
         stream.CopyTo(buffer);
         return Parse(buffer.ToArray(), StatusPath);
     }
 
-    public static IReadOnlyList<PackageRecord> Parse(ReadOnlySpan<byte> content, string location)
+    public static IReadOnlyList<PackageRecord> Parse(ReadOnlyMemory<byte> content, string location)
     {
         var parsed = PackagesIndexParser.Parse(content, location);
         return [.. parsed.Records.Where(IsInstalled)];

@@ -17,6 +17,20 @@ public enum MultiArch
 /// </summary>
 public sealed class PackageRecord
 {
+    private string? _filename;
+    private ReadOnlyMemory<byte> _filenameUtf8;
+    private string? _sha256;
+    private ReadOnlyMemory<byte> _sha256Utf8;
+    private string? _dependsText;
+    private ReadOnlyMemory<byte> _dependsTextUtf8;
+    private string? _preDependsText;
+    private ReadOnlyMemory<byte> _preDependsTextUtf8;
+    private string? _providesText;
+    private ReadOnlyMemory<byte> _providesTextUtf8;
+    private string? _breaksText;
+    private ReadOnlyMemory<byte> _breaksTextUtf8;
+    private string? _conflictsText;
+    private ReadOnlyMemory<byte> _conflictsTextUtf8;
     private IReadOnlyList<IReadOnlyList<Relation>>? _depends;
     private IReadOnlyList<IReadOnlyList<Relation>>? _preDepends;
     private IReadOnlyList<Relation>? _provides;
@@ -42,22 +56,71 @@ public sealed class PackageRecord
     public string? Priority { get; init; }
 
     /// <summary>The path of the .deb below the archive root.</summary>
-    public string? Filename { get; init; }
+    public string? Filename
+    {
+        get => _filename ??= Decode(_filenameUtf8);
+        init => _filename = value;
+    }
+
+    /// <summary>The undecoded value, turned into a string on first read.</summary>
+    internal ReadOnlyMemory<byte> FilenameUtf8 { private get => _filenameUtf8; init => _filenameUtf8 = value; }
 
     public long Size { get; init; }
 
     /// <summary>The lower-case hex SHA256 of the .deb.</summary>
-    public string? Sha256 { get; init; }
+    public string? Sha256
+    {
+        get => _sha256 ??= Decode(_sha256Utf8);
+        init => _sha256 = value;
+    }
 
-    public string? DependsText { get; init; }
+    /// <summary>The undecoded value, turned into a string on first read.</summary>
+    internal ReadOnlyMemory<byte> Sha256Utf8 { private get => _sha256Utf8; init => _sha256Utf8 = value; }
 
-    public string? PreDependsText { get; init; }
+    public string? DependsText
+    {
+        get => _dependsText ??= Decode(_dependsTextUtf8);
+        init => _dependsText = value;
+    }
 
-    public string? ProvidesText { get; init; }
+    /// <summary>The undecoded value, turned into a string on first read.</summary>
+    internal ReadOnlyMemory<byte> DependsTextUtf8 { private get => _dependsTextUtf8; init => _dependsTextUtf8 = value; }
 
-    public string? BreaksText { get; init; }
+    public string? PreDependsText
+    {
+        get => _preDependsText ??= Decode(_preDependsTextUtf8);
+        init => _preDependsText = value;
+    }
 
-    public string? ConflictsText { get; init; }
+    /// <summary>The undecoded value, turned into a string on first read.</summary>
+    internal ReadOnlyMemory<byte> PreDependsTextUtf8 { private get => _preDependsTextUtf8; init => _preDependsTextUtf8 = value; }
+
+    public string? ProvidesText
+    {
+        get => _providesText ??= Decode(_providesTextUtf8);
+        init => _providesText = value;
+    }
+
+    /// <summary>The undecoded value, turned into a string on first read.</summary>
+    internal ReadOnlyMemory<byte> ProvidesTextUtf8 { private get => _providesTextUtf8; init => _providesTextUtf8 = value; }
+
+    public string? BreaksText
+    {
+        get => _breaksText ??= Decode(_breaksTextUtf8);
+        init => _breaksText = value;
+    }
+
+    /// <summary>The undecoded value, turned into a string on first read.</summary>
+    internal ReadOnlyMemory<byte> BreaksTextUtf8 { private get => _breaksTextUtf8; init => _breaksTextUtf8 = value; }
+
+    public string? ConflictsText
+    {
+        get => _conflictsText ??= Decode(_conflictsTextUtf8);
+        init => _conflictsText = value;
+    }
+
+    /// <summary>The undecoded value, turned into a string on first read.</summary>
+    internal ReadOnlyMemory<byte> ConflictsTextUtf8 { private get => _conflictsTextUtf8; init => _conflictsTextUtf8 = value; }
 
     /// <summary>The dpkg Status field (<c>install ok installed</c>), present in the dpkg status file only.</summary>
     public string? Status { get; init; }
@@ -76,6 +139,10 @@ public sealed class PackageRecord
     public IReadOnlyList<Relation> Conflicts => _conflicts ??= Flat(ConflictsText, "Conflicts");
 
     public override string ToString() => $"{Name}:{Architecture} {Version}";
+
+    // Decoding is idempotent, so two threads racing on first read store equal strings.
+    private static string? Decode(ReadOnlyMemory<byte> utf8) =>
+        utf8.IsEmpty ? null : System.Text.Encoding.UTF8.GetString(utf8.Span);
 
     private IReadOnlyList<IReadOnlyList<Relation>> Relations(string? text, string field) =>
         RelationParser.Parse(text, $"{Name} {Version} {field}");

@@ -13,7 +13,7 @@ public sealed record ReleaseEntry(string Path, long Size, string Sha256);
 /// </summary>
 public sealed class ReleaseFile
 {
-    private static readonly string[] DateFormats = ["ddd, d MMM yyyy HH:mm:ss zzz", "d MMM yyyy HH:mm:ss zzz"];
+    private static readonly string[] _dateFormats = ["ddd, d MMM yyyy HH:mm:ss zzz", "d MMM yyyy HH:mm:ss zzz"];
 
     public string? Origin { get; private init; }
 
@@ -96,7 +96,7 @@ public sealed class ReleaseFile
             normal = normal[..^2] + ":" + normal[^2..];
         }
 
-        if (DateTimeOffset.TryParseExact(normal, DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        if (DateTimeOffset.TryParseExact(normal, _dateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
         {
             return date;
         }

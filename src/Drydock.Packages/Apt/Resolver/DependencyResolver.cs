@@ -11,7 +11,7 @@ namespace Drydock.Packages.Apt.Resolver;
 /// </summary>
 public sealed class DependencyResolver
 {
-    private static readonly string[] PriorityOrder = ["required", "important", "standard", "optional", "extra"];
+    private static readonly string[] _priorityOrder = ["required", "important", "standard", "optional", "extra"];
 
     private readonly PackageUniverse _universe;
     private readonly Selection _selection;
@@ -231,7 +231,8 @@ public sealed class DependencyResolver
             }
         }
 
-        return attempted || Fail([.. chain, $"depends on {text}"], "which no available package satisfies");
+        // When alternatives were tried, the deepest failure among them is already recorded.
+        return !attempted && Fail([.. chain, $"depends on {text}"], "which no available package satisfies");
     }
 
     private IEnumerable<PackageRecord> Options(Relation relation, PackageRecord depender)
@@ -258,7 +259,7 @@ public sealed class DependencyResolver
                 && _universe.Candidate(p.Name, _universe.ArchKey(p))?.Record == p
                 && ProvidesMatch(p, relation)
                 && ArchitectureMatches(relation, depender, p))
-            .OrderBy(p => Array.IndexOf(PriorityOrder, p.Priority ?? "optional") is var i && i < 0 ? 9 : i)
+            .OrderBy(p => Array.IndexOf(_priorityOrder, p.Priority ?? "optional") is var i && i < 0 ? 9 : i)
             .ThenBy(p => p.Name, StringComparer.Ordinal);
         foreach (var provider in providers)
         {

@@ -9,7 +9,7 @@ namespace Drydock.Packages.Apt.Sources;
 /// </summary>
 public static class Deb822SourcesParser
 {
-    private static readonly (string Field, string Option)[] OptionFields =
+    private static readonly (string Field, string Option)[] _optionFields =
     [
         ("Architectures", "arch"),
         ("Signed-By", "signed-by"),
@@ -47,7 +47,7 @@ public static class Deb822SourcesParser
         var suites = Required(paragraph, "Suites", location);
         var components = SourceBuilder.SplitList(paragraph["Components"]);
         var options = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (field, option) in OptionFields)
+        foreach (var (field, option) in _optionFields)
         {
             if (paragraph[field] is { } value)
             {

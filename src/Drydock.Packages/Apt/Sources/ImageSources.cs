@@ -1,4 +1,5 @@
 using System.Text;
+using Drydock.Packages.Inventory;
 
 namespace Drydock.Packages.Apt.Sources;
 
@@ -12,11 +13,11 @@ public static class ImageSources
     private const string SourcesList = "/etc/apt/sources.list";
     private const string SourcesDirectory = "/etc/apt/sources.list.d";
 
-    public static IReadOnlyList<AptSource> Read(IRootFileLookup root)
+    public static IReadOnlyList<AptSource> Read(IRootFileSystem root)
     {
         var sources = new List<AptSource>();
         sources.AddRange(ReadFile(root, SourcesList, deb822: false));
-        foreach (var name in root.ListDirectory(SourcesDirectory))
+        foreach (var name in root.List(SourcesDirectory).Select(Path.GetFileName).OfType<string>())
         {
             if (name.EndsWith(".list", StringComparison.Ordinal) || name.EndsWith(".sources", StringComparison.Ordinal))
             {
@@ -27,9 +28,9 @@ public static class ImageSources
         return sources;
     }
 
-    private static IReadOnlyList<AptSource> ReadFile(IRootFileLookup root, string path, bool deb822)
+    private static IReadOnlyList<AptSource> ReadFile(IRootFileSystem root, string path, bool deb822)
     {
-        using var stream = root.OpenFile(path);
+        using var stream = root.OpenRead(path);
         if (stream is null)
         {
             return [];

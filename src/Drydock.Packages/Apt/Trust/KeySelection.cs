@@ -1,4 +1,5 @@
 using Drydock.Packages.Apt.Sources;
+using Drydock.Packages.Inventory;
 
 namespace Drydock.Packages.Apt.Trust;
 
@@ -12,11 +13,11 @@ internal sealed class KeySelection
 {
     private const string TrustedDirectory = "/etc/apt/trusted.gpg.d";
 
-    private readonly IRootFileLookup? _root;
+    private readonly IRootFileSystem? _root;
     private readonly Keyring _extra;
     private Keyring? _defaults;
 
-    public KeySelection(IRootFileLookup? root, Keyring extra)
+    public KeySelection(IRootFileSystem? root, Keyring extra)
     {
         _root = root;
         _extra = extra;
@@ -52,12 +53,12 @@ internal sealed class KeySelection
         if (_root is not null)
         {
             var files = new List<string> { "/etc/apt/trusted.gpg" };
-            files.AddRange(_root.ListDirectory(TrustedDirectory)
+            files.AddRange(_root.List(TrustedDirectory).Select(Path.GetFileName).OfType<string>()
                 .Where(n => n.EndsWith(".gpg", StringComparison.Ordinal) || n.EndsWith(".asc", StringComparison.Ordinal))
                 .Select(n => $"{TrustedDirectory}/{n}"));
             foreach (var file in files)
             {
-                using var stream = _root.OpenFile(file);
+                using var stream = _root.OpenRead(file);
                 if (stream is not null)
                 {
                     keys = keys.Concat(Keyring.Load(stream, file));

@@ -1,0 +1,146 @@
+using System.CommandLine;
+using Drydock.Advisories;
+using Drydock.Advisories.Import;
+using Drydock.Advisories.Store;
+using Drydock.Advisories.Update;
+
+namespace Drydock.Cli.Commands;
+
+/// <summary>
+/// <c>drydock db import|update|status</c>: fills and inspects the advisory store that scans
+/// match against.
+/// </summary>
+internal static class DbCommand
+{
+    /// <summary>At most this many malformed records are printed; the rest are counted.</summary>
+    private const int PrintedMalformed = 20;
+
+    public static Command Create()
+    {
+        var database = new Option<string?>("--db")
+        {
+            Description = "The advisory database file (default: $DRYDOCK_CACHE_DIR/advisories.db, "
+                + "else ~/.cache/drydock/advisories.db).",
+            Recursive = true,
+        };
+        var command = new Command("db", "Import, update and inspect the advisory database.")
+        {
+            database, CreateImport(database), CreateUpdate(database), CreateStatus(database),
+        };
+        return command;
+    }
+
+    private static Command CreateImport(Option<string?> database)
+    {
+        var paths = new Argument<string[]>("path")
+        {
+            Description = "Feed files, folders, or .tar.gz, .tar and .zip archives of them.",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var command = new Command("import", "Import advisory feeds from files; each source is replaced whole.")
+        {
+            paths,
+        };
+        CommandRunner.SetAction(command, async (parseResult, context, cancellationToken) =>
+        {
+            using var store = AdvisoryStore.Open(parseResult.GetValue(database));
+            var importer = new AdvisoryImporter(store, context.LoggerFactory.CreateLogger("drydock.db"));
+            var result = importer.Import(parseResult.GetValue(paths)!, cancellationToken);
+            await PrintImportAsync(context, store, result).ConfigureAwait(false);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command CreateUpdate(Option<string?> database)
+    {
+        var feeds = new Option<string>("--feeds")
+        {
+            Description = "A feed list: one 'FILE-NAME URL' a line. docs/advisories.md lists the official feeds.",
+            Required = true,
+        };
+        var command = new Command(
+            "update", "Download the listed feeds when they changed (ETag, If-Modified-Since) and import them.")
+        {
+            feeds,
+        };
+        CommandRunner.SetAction(command, async (parseResult, context, cancellationToken) =>
+        {
+            var listPath = parseResult.GetValue(feeds)!;
+            var list = FeedDefinition.ParseList(
+                await File.ReadAllTextAsync(listPath, cancellationToken).ConfigureAwait(false), listPath);
+            using var store = AdvisoryStore.Open(parseResult.GetValue(database));
+            var downloads = Path.Combine(Path.GetDirectoryName(store.Path)!, "feeds");
+            using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
+            var updater = new AdvisoryUpdater(store, http, downloads, context.LoggerFactory.CreateLogger("drydock.db"));
+            var result = await updater.UpdateAsync(list, cancellationToken).ConfigureAwait(false);
+            if (result.Import is null)
+            {
+                await context.Stdout.WriteLineAsync($"All {list.Count} feeds are unchanged.").ConfigureAwait(false);
+                return ExitCodes.Success;
+            }
+
+            await context.Stdout.WriteLineAsync($"{result.Changed.Count} of {list.Count} feeds changed.")
+                .ConfigureAwait(false);
+            await PrintImportAsync(context, store, result.Import).ConfigureAwait(false);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command CreateStatus(Option<string?> database)
+    {
+        var command = new Command("status", "List the imported sources, their record counts, newest advisory and age.");
+        CommandRunner.SetAction(command, async (parseResult, context, cancellationToken) =>
+        {
+            using var store = AdvisoryStore.Open(parseResult.GetValue(database));
+            var sources = store.GetStatus();
+            await context.Stdout.WriteLineAsync($"Database: {store.Path}").ConfigureAwait(false);
+            if (sources.Count == 0)
+            {
+                await context.Stdout.WriteLineAsync("No sources imported. Run 'drydock db import PATH...'.")
+                    .ConfigureAwait(false);
+                return ExitCodes.Success;
+            }
+
+            var now = DateTimeOffset.UtcNow;
+            await context.Stdout.WriteLineAsync("SOURCE\tRECORDS\tMALFORMED\tNEWEST\tAGE-DAYS\tIMPORTED\tNAMESPACES")
+                .ConfigureAwait(false);
+            foreach (var source in sources)
+            {
+                await context.Stdout.WriteLineAsync(string.Join('\t',
+                    source.Name,
+                    source.RecordCount,
+                    source.MalformedCount,
+                    source.NewestAdvisory?.ToString("yyyy-MM-dd") ?? "-",
+                    (int)source.Age(now).TotalDays,
+                    source.ImportedAt.ToString("yyyy-MM-ddTHH:mm:ssZ"),
+                    string.Join(',', source.Namespaces))).ConfigureAwait(false);
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static async Task PrintImportAsync(CliContext context, AdvisoryStore store, ImportResult result)
+    {
+        foreach (var (source, count) in result.RecordsBySource.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+        {
+            await context.Stdout.WriteLineAsync($"Imported {count} records into {source}.").ConfigureAwait(false);
+        }
+
+        foreach (var record in result.Malformed.Take(PrintedMalformed))
+        {
+            await context.Stderr.WriteLineAsync($"drydock: malformed record {record.Id} in {record.Location}: "
+                + record.Problem).ConfigureAwait(false);
+        }
+
+        if (result.MalformedCount > 0)
+        {
+            await context.Stderr.WriteLineAsync(
+                $"drydock: {result.MalformedCount} malformed records skipped; the others were imported into "
+                + $"{store.Path}.").ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+using System.Net;
+using Drydock.Advisories.Tests.Support;
+using Drydock.Advisories.Update;
+using Drydock.Testing;
+
+namespace Drydock.Advisories.Tests.Store;
+
+/// <summary>Feed updates against a feed server on 127.0.0.1 started by the test.</summary>
+public sealed class AdvisoryUpdaterTests : IDisposable
+{
+    private readonly TemporaryStore _store = new();
+    private readonly HttpListener _server = new();
+    private readonly List<string> _requests = [];
+    private readonly string _prefix;
+    private int _status = 200;
+
+    public AdvisoryUpdaterTests()
+    {
+        var port = FreePort();
+        _prefix = $"http://127.0.0.1:{port}/";
+        _server.Prefixes.Add(_prefix);
+        _server.Start();
+        _ = Task.Run(ServeAsync);
+    }
+
+    [Fact]
+    public async Task Update_DownloadsThenUsesValidators()
+    {
+        var feeds = Feeds();
+
+        var first = await Updater().UpdateAsync(feeds, TestContext.Current.CancellationToken);
+        var second = await Updater().UpdateAsync(feeds, TestContext.Current.CancellationToken);
+
+        Assert.Single(first.Changed);
+        Assert.True(first.Import!.RecordsBySource["alpine-secdb"] > 1000);
+        Assert.Empty(second.Changed);
+        Assert.Null(second.Import);
+        Assert.Contains("if-none-match=\"v1\"", _requests[^1]);
+        Assert.Equal(["alpine:3.18"], Assert.Single(_store.Store.GetStatus()).Namespaces);
+    }
+
+    [Fact]
+    public async Task Update_ServerErrorLeavesStore()
+    {
+        await Updater().UpdateAsync(Feeds(), TestContext.Current.CancellationToken);
+        var before = _store.Count("SELECT COUNT(*) FROM affected");
+        _status = 503;
+        File.Delete(Path.Combine(_store.Folder, "feeds", "alpine-secdb", "v3.18-main.json"));
+
+        var error = await Assert.ThrowsAsync<HttpRequestException>(
+            () => Updater().UpdateAsync(Feeds(), TestContext.Current.CancellationToken));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, error.StatusCode);
+        Assert.Contains(_prefix, error.Message);
+        Assert.Equal(before, _store.Count("SELECT COUNT(*) FROM affected"));
+    }
+
+    [Fact]
+    public void FeedList_ParsesAndRejects()
+    {
+        var feeds = FeedDefinition.ParseList("# comment\n\nalpine-secdb/v3.18-main.json http://127.0.0.1/x.json\n", "list");
+
+        Assert.Equal("alpine-secdb/v3.18-main.json", Assert.Single(feeds).FileName);
+        var error = Assert.Throws<InvalidDataException>(
+            () => FeedDefinition.ParseList("../escape.json http://127.0.0.1/x.json", "list"));
+        Assert.Contains("'../escape.json http://127.0.0.1/x.json'", error.Message);
+        Assert.Throws<InvalidDataException>(() => FeedDefinition.ParseList("a.json ftp://127.0.0.1/x", "list"));
+    }
+
+    public void Dispose()
+    {
+        _server.Stop();
+        _server.Close();
+        _store.Dispose();
+    }
+
+    private AdvisoryUpdater Updater() =>
+        new(_store.Store, new HttpClient(), Path.Combine(_store.Folder, "feeds"));
+
+    private FeedDefinition[] Feeds() =>
+        [new FeedDefinition(new Uri($"{_prefix}v3.18/main.json"), "alpine-secdb/v3.18-main.json")];
+
+    private async Task ServeAsync()
+    {
+        var body = await File.ReadAllBytesAsync(SharedData.Require("alpine-secdb/3.18/main.json"));
+        while (_server.IsListening)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _server.GetContextAsync();
+            }
+            catch (Exception exception) when (exception is HttpListenerException or ObjectDisposedException)
+            {
+                return;
+            }
+
+            var ifNoneMatch = context.Request.Headers["If-None-Match"];
+            lock (_requests)
+            {
+                _requests.Add($"{context.Request.Url!.AbsolutePath} if-none-match={ifNoneMatch}");
+            }
+
+            using var response = context.Response;
+            if (_status != 200)
+            {
+                response.StatusCode = _status;
+            }
+            else if (ifNoneMatch == "\"v1\"")
+            {
+                response.StatusCode = 304;
+            }
+            else
+            {
+                response.Headers["ETag"] = "\"v1\"";
+                await response.OutputStream.WriteAsync(body);
+            }
+        }
+    }
+
+    private static int FreePort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}
