@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Times `drydock patch` against what a user would script by hand for the same result
-# (`umoci unpack`, `chroot dpkg -i` of the same .debs, `umoci repack`), with hyperfine, on a
-# bookworm image (mmdebstrap minbase plus openssl, curl, ca-certificates, libxml2 and
-# libexpat1) and a signed repository on 127.0.0.1 serving four bookworm-security upgrades.
+# Times `drydock patch` against what a user would script by hand for the same result:
+# `umoci unpack`, `chroot dpkg -i` of the same .debs, then `umoci repack`, with hyperfine.
+# The image is mmdebstrap minbase bookworm plus openssl, curl, ca-certificates, libxml2 and
+# libexpat1. A signed repository on 127.0.0.1 serves four bookworm-security upgrades.
 # The packages are in drydock's cache after the warm-up run. Run as root (mmdebstrap, chroot).
 # Results go to stdout and $work/patch.json.
 set -euo pipefail

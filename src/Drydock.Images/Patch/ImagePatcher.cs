@@ -36,6 +36,8 @@ public sealed partial class ImagePatcher
     public async Task<PatchResult> PatchAsync(
         IImageSource source, IImageDestination destination, PatchOptions options, CancellationToken cancellationToken)
     {
+        // NOTE: one platform of an index is patched and written as a plain manifest; the other
+        // platforms and the index itself are not carried over.
         var image = await ResolvedImage.LoadAsync(source, options.Platform, cancellationToken).ConfigureAwait(false);
         var replacing = PatchedImageBuilder.HasPatchLayer(image);
         var baseLayers = replacing ? image.Layers.Take(image.Layers.Count - 1).ToList() : image.Layers;

@@ -6,12 +6,12 @@ namespace Drydock.Images.Patch;
 /// <summary>
 /// What a patch needs to know of the flattened image, read in one pass over its layers with
 /// the overlay rules of the OCI image spec v1.1 (layer.md): the kind of every path, the target
-/// of every symlink, and the content of the files under <see cref="KeptPrefixes"/> (the dpkg
+/// of every symlink, and the content of the files under <c>_keptPrefixes</c> (the dpkg
 /// database, apt's configuration and keys, and /etc for conffiles).
 /// </summary>
 internal sealed class ImageSnapshot : IRootFileSystem
 {
-    private static readonly string[] KeptPrefixes = ["etc/", "var/lib/dpkg/", "usr/share/keyrings/"];
+    private static readonly string[] _keptPrefixes = ["etc/", "var/lib/dpkg/", "usr/share/keyrings/"];
 
     private readonly Dictionary<string, Node> _nodes = new(StringComparer.Ordinal);
 
@@ -111,7 +111,7 @@ internal sealed class ImageSnapshot : IRootFileSystem
     }
 
     private static bool Keep(string path, long size) =>
-        size <= MaxKeptFileSize && KeptPrefixes.Any(prefix => path.StartsWith(prefix, StringComparison.Ordinal));
+        size <= MaxKeptFileSize && _keptPrefixes.Any(prefix => path.StartsWith(prefix, StringComparison.Ordinal));
 
     private static byte[] Read(LayerEntry entry)
     {

@@ -172,6 +172,8 @@ internal sealed class PatchLayerPlanner
         {
             AddInfo(prefix, name, content);
             kept.Add(name);
+            // NOTE: nothing stands in for the scripts yet, so the ca-certificates bundle and the
+            // ldconfig cache are not regenerated.
             if (name is "preinst" or "postinst" or "prerm" or "postrm")
             {
                 ScriptsNotRun.Add($"{upgrade.Name}.{name}");

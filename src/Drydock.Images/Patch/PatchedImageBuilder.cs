@@ -26,7 +26,7 @@ internal static class PatchedImageBuilder
     /// <summary>The start of the history entry of a patch layer.</summary>
     public const string HistoryPrefix = "drydock patch:";
 
-    private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false };
+    private static readonly JsonSerializerOptions _compact = new() { WriteIndented = false };
 
     /// <summary>Returns whether the top layer of an image is a previous Drydock patch layer.</summary>
     public static bool HasPatchLayer(ResolvedImage image)
@@ -79,7 +79,7 @@ internal static class PatchedImageBuilder
         history.Add(entry);
         config["history"] = history;
         config["created"] = stamp;
-        return Encoding.UTF8.GetBytes(config.ToJsonString(Compact));
+        return Encoding.UTF8.GetBytes(config.ToJsonString(_compact));
     }
 
     /// <summary>Builds the new manifest over the base layers, the patch layer and the new config.</summary>
@@ -119,6 +119,6 @@ internal static class PatchedImageBuilder
             manifest["annotations"] = annotations;
         }
 
-        return new RawManifest(Encoding.UTF8.GetBytes(manifest.ToJsonString(Compact)), image.Manifest.MediaType);
+        return new RawManifest(Encoding.UTF8.GetBytes(manifest.ToJsonString(_compact)), image.Manifest.MediaType);
     }
 }

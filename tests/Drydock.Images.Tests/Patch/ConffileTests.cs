@@ -17,7 +17,7 @@ namespace Drydock.Images.Tests.Patch;
 public sealed class ConffileTests(PatchFixture fixture) : IClassFixture<PatchFixture>
 {
     private const string Conffile = "etc/ssl/openssl.cnf";
-    private static readonly byte[] Edited = Encoding.UTF8.GetBytes("# edited by the image's author\n");
+    private static readonly byte[] _edited = Encoding.UTF8.GetBytes("# edited by the image's author\n");
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
@@ -25,13 +25,13 @@ public sealed class ConffileTests(PatchFixture fixture) : IClassFixture<PatchFix
     public async Task EditedConffile_UnchangedInPackage_KeepsUsersOnly()
     {
         fixture.Require();
-        var image = await fixture.PushVariantAsync("edited", new Dictionary<string, byte[]?> { [Conffile] = Edited });
+        var image = await fixture.PushVariantAsync("edited", new Dictionary<string, byte[]?> { [Conffile] = _edited });
 
         var result = await PatchAsync(image, "edited-patched");
         var root = await UnpackAsync("edited-patched");
 
         Assert.Empty(result.DpkgDistFiles);
-        Assert.Equal(Edited, File.ReadAllBytes(Path.Combine(root, Conffile)));
+        Assert.Equal(_edited, File.ReadAllBytes(Path.Combine(root, Conffile)));
         Assert.False(File.Exists(Path.Combine(root, Conffile + ".dpkg-dist")));
         var verify = ToolRunner.Run("chroot", [root, "dpkg", "--verify"]).Trim();
         Assert.Equal($"??5?????? c /{Conffile}", verify);
@@ -43,14 +43,14 @@ public sealed class ConffileTests(PatchFixture fixture) : IClassFixture<PatchFix
         fixture.Require();
         var image = await fixture.PushVariantAsync("both-changed", new Dictionary<string, byte[]?>
         {
-            [Conffile] = Edited,
+            [Conffile] = _edited,
             ["var/lib/dpkg/status"] = StatusWithConffileHash(new string('0', 32)),
         });
 
         var result = await PatchAsync(image, "both-changed-patched");
 
         Assert.Equal(["/" + Conffile], result.DpkgDistFiles);
-        Assert.Equal(Edited, await ReadAsync("both-changed-patched", Conffile));
+        Assert.Equal(_edited, await ReadAsync("both-changed-patched", Conffile));
         Assert.Equal(Packaged, await ReadAsync("both-changed-patched", Conffile + ".dpkg-dist"));
     }
 

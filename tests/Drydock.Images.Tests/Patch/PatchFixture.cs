@@ -205,7 +205,9 @@ public sealed class PatchFixture : IAsyncLifetime
         }.ToJsonString());
         var config = new Descriptor
         {
-            MediaType = MediaTypes.OciConfig, Digest = Digest.Compute(configBytes), Size = configBytes.Length,
+            MediaType = MediaTypes.OciConfig,
+            Digest = Digest.Compute(configBytes),
+            Size = configBytes.Length,
         };
         var manifest = Encoding.UTF8.GetBytes(new JsonObject
         {
