@@ -54,7 +54,10 @@ sleep 1
 
 manual="umoci unpack --image '$work/layout:base' '$work/bundle' > /dev/null"
 manual+=" && cp '$work/repo/pool/'*.deb '$work/bundle/rootfs/tmp/'"
+# The image has no /dev (mmdebstrap --skip=output/dev), and dpkg and the scripts need /dev/null.
+manual+=" && mkdir -p '$work/bundle/rootfs/dev' && mknod -m 666 '$work/bundle/rootfs/dev/null' c 1 3"
 manual+=" && chroot '$work/bundle/rootfs' sh -c 'dpkg -i /tmp/*.deb > /dev/null && rm /tmp/*.deb'"
+manual+=" && rm '$work/bundle/rootfs/dev/null'"
 manual+=" && umoci repack --image '$work/layout:manual' '$work/bundle'"
 hyperfine --warmup 1 --runs "$runs" --export-json "$work/patch.json" \
   --prepare "rm -rf '$work/out-drydock' '$work/bundle'" \
