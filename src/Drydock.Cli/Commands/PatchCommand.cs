@@ -1,0 +1,164 @@
+using System.CommandLine;
+using System.Globalization;
+using Drydock.Images.Patch;
+using Drydock.Oci.References;
+using Drydock.Oci.Transports;
+using Drydock.Packages.Apt.Sources;
+using Drydock.Packages.Apt.Trust;
+
+namespace Drydock.Cli.Commands;
+
+/// <summary>
+/// <c>drydock patch IMAGE</c>: upgrades the image's Debian packages as apt would and writes the
+/// result as one new layer, with no daemon and no maintainer scripts run.
+/// </summary>
+internal static class PatchCommand
+{
+    public static Command Create()
+    {
+        var image = new Argument<string>("IMAGE")
+        {
+            Description = "Image to patch: REGISTRY/REPOSITORY[:TAG], docker://..., oci:DIR[:TAG], "
+                + "oci-archive:FILE[:TAG] or docker-archive:FILE[:REF].",
+        };
+        var output = new Option<string?>("--output", "-o")
+        {
+            Description = "Where to write the patched image, in the same syntax "
+                + "(default: the same repository or layout with the tag TAG-patched).",
+        };
+        var repos = new Option<string[]>("--repo")
+        {
+            Description = "An extra repository as a sources.list line, such as "
+                + "'deb [signed-by=/path/key.gpg] http://HOST/debian bookworm-security main'. Repeatable.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var keyrings = new Option<string[]>("--keyring")
+        {
+            Description = "A host keyring file trusted for --repo entries without signed-by. Repeatable.",
+        };
+        var packages = new Option<string?>("--packages")
+        {
+            Description = "Upgrade only these installed packages, separated by commas "
+                + "(default: every package with a newer candidate).",
+        };
+        var noImageSources = new Option<bool>("--no-image-sources")
+        {
+            Description = "Ignore the image's own sources.list and use only --repo entries.",
+        };
+        var strictScripts = new Option<bool>("--strict-scripts")
+        {
+            Description = "Fail instead of patching when a new package has maintainer scripts, "
+                + "which Drydock does not run.",
+        };
+
+        var command = new Command("patch", "Upgrade an image's Debian packages as apt and dpkg would, as one new layer.")
+        {
+            image, output, repos, keyrings, packages, noImageSources, strictScripts,
+        };
+        CommandRunner.SetAction(command, async (parseResult, context, cancellationToken) =>
+        {
+            var transport = GlobalOptions.CreateTransportOptions(parseResult, context);
+            var location = parseResult.GetValue(image)!;
+            var explicitOutput = parseResult.GetValue(output);
+            var target = explicitOutput ?? DefaultOutput(location);
+            var options = new PatchOptions
+            {
+                Packages = parseResult.GetValue(packages)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                UseImageSources = !parseResult.GetValue(noImageSources),
+                ExtraSources = [.. (parseResult.GetValue(repos) ?? []).Select(line => SourcesListParser.ParseLine(line))],
+                ExtraKeyrings = [.. (parseResult.GetValue(keyrings) ?? []).Select(LoadKeyring)],
+                StrictScripts = parseResult.GetValue(strictScripts),
+                Timestamp = SourceDateEpoch(),
+                CopyWhenNothingToPatch = explicitOutput is not null,
+                Platform = GlobalOptions.GetPlatform(parseResult),
+            };
+
+            using var http = new HttpClient();
+            var patcher = new ImagePatcher(http, context.LoggerFactory.CreateLogger("Drydock.Images.Patch"));
+            var from = ImageTransports.OpenSource(location, transport);
+            await using (from.ConfigureAwait(false))
+            {
+                var to = ImageTransports.OpenDestination(target, transport);
+                await using (to.ConfigureAwait(false))
+                {
+                    var result = await patcher.PatchAsync(from, to, options, cancellationToken);
+                    await PrintAsync(context.Stdout, result, to.Name);
+                }
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    /// <summary>The default output: the same repository or layout, tagged <c>TAG-patched</c>.</summary>
+    /// <exception cref="ArgumentException">The image is an archive, which has no place for a second tag.</exception>
+    public static string DefaultOutput(string location)
+    {
+        var reference = TransportReference.Parse(location);
+        return reference.Kind switch
+        {
+            TransportKind.Registry => reference.Image!.WithTag((reference.Image.Tag ?? "latest") + "-patched").ToString(),
+            TransportKind.OciLayout => $"oci:{reference.Path}:{reference.Tag ?? "latest"}-patched",
+            _ => throw new ArgumentException(
+                $"The image '{location}' is an archive, so the patched image needs a place: give --output."),
+        };
+    }
+
+    private static Keyring LoadKeyring(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Keyring.Load(stream, path);
+    }
+
+    // reproducible-builds.org's SOURCE_DATE_EPOCH: seconds since 1970-01-01 UTC.
+    private static DateTimeOffset? SourceDateEpoch()
+    {
+        var text = Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH");
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+            : throw new ArgumentException($"SOURCE_DATE_EPOCH is '{text}', which is not a number of seconds.");
+    }
+
+    private static async Task PrintAsync(TextWriter stdout, PatchResult result, string destination)
+    {
+        if (result.NothingToPatch)
+        {
+            await stdout.WriteLineAsync(result.ManifestDigest is { } copied
+                ? $"nothing to patch; copied {copied} to {destination}"
+                : "nothing to patch");
+        }
+
+        foreach (var package in result.Packages)
+        {
+            var cves = package.Cves.Count == 0 ? "" : "  fixes " + string.Join(", ", package.Cves);
+            await stdout.WriteLineAsync($"{package}{cves}");
+        }
+
+        foreach (var kept in result.KeptBack)
+        {
+            await stdout.WriteLineAsync(
+                $"kept back: {kept.Name} {kept.Installed} (candidate {kept.Candidate}): {string.Join(" -> ", kept.Chain)}");
+        }
+
+        foreach (var file in result.DpkgDistFiles)
+        {
+            await stdout.WriteLineAsync($"conffile {file} was edited in the image and kept; the new one is {file}.dpkg-dist");
+        }
+
+        if (result.ScriptsNotRun.Count > 0)
+        {
+            await stdout.WriteLineAsync("maintainer scripts not run: " + string.Join(", ", result.ScriptsNotRun));
+        }
+
+        if (!result.NothingToPatch)
+        {
+            await stdout.WriteLineAsync($"{result.ManifestDigest} {destination}");
+        }
+    }
+}

@@ -1,0 +1,201 @@
+using Drydock.Oci;
+using Drydock.Oci.Layers;
+using Drydock.Oci.Model;
+using Drydock.Oci.Transports;
+using Drydock.Packages.Apt;
+using Drydock.Packages.Apt.Download;
+using Drydock.Packages.Apt.Indexes;
+using Drydock.Packages.Apt.Resolver;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Drydock.Images.Patch;
+
+/// <summary>
+/// Patches a Debian-family image as <c>apt-get upgrade</c> followed by dpkg would, without a
+/// daemon or root: finds the upgrades, downloads and verifies the packages, and writes one new
+/// layer with their files and the updated dpkg database on top of the original layers.
+/// </summary>
+public sealed partial class ImagePatcher
+{
+    private readonly HttpClient _http;
+    private readonly ILogger _logger;
+
+    public ImagePatcher(HttpClient http, ILogger? logger = null)
+    {
+        _http = http;
+        _logger = logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>
+    /// Patches the image <paramref name="source"/> names and writes the result to
+    /// <paramref name="destination"/>. Nothing is written when a check fails.
+    /// </summary>
+    /// <exception cref="UnsatisfiableDependencyException">A requested upgrade cannot be satisfied.</exception>
+    /// <exception cref="InvalidOperationException">Scripts would run and <see cref="PatchOptions.StrictScripts"/> is set.</exception>
+    public async Task<PatchResult> PatchAsync(
+        IImageSource source, IImageDestination destination, PatchOptions options, CancellationToken cancellationToken)
+    {
+        // NOTE: one platform of an index is patched and written as a plain manifest; the other
+        // platforms and the index itself are not carried over.
+        var image = await ResolvedImage.LoadAsync(source, options.Platform, cancellationToken).ConfigureAwait(false);
+        var replacing = PatchedImageBuilder.HasPatchLayer(image);
+        var baseLayers = replacing ? image.Layers.Take(image.Layers.Count - 1).ToList() : image.Layers;
+        var snapshot = await ImageSnapshot.ReadAsync(image, baseLayers, cancellationToken).ConfigureAwait(false);
+        LogScanned(image.Manifest.Digest, baseLayers.Count, replacing);
+
+        var changes = await ResolveAsync(snapshot, options, cancellationToken).ConfigureAwait(false);
+        var baseDigest = image.ParsedManifest.Annotations?.GetValueOrDefault(PatchedImageBuilder.BaseDigestAnnotation)
+            is { } recorded && replacing ? Digest.Parse(recorded) : image.Manifest.Digest;
+        if (changes.Changes.Count == 0)
+        {
+            return await NothingToPatchAsync(source, destination, image, options, changes, cancellationToken)
+                .ConfigureAwait(false);
+        }
+
+        var downloader = new DebDownloader(_http, options.CacheRoot);
+        var paths = await downloader.DownloadAsync([.. changes.Changes.Select(c => c.Record)], null, cancellationToken)
+            .ConfigureAwait(false);
+        var debs = paths.Select(DebFile.Read).ToList();
+        var time = options.Timestamp ?? debs.SelectMany(d => d.Data).Max(e => e.ModificationTime);
+        var planner = new PatchLayerPlanner(snapshot, time);
+        var packages = new List<PatchedPackage>();
+        for (var i = 0; i < debs.Count; i++)
+        {
+            var change = changes.Changes[i];
+            planner.Add(new PackageUpgrade(change.Name, change.Architecture, change.Record.MultiArch == MultiArch.Same, debs[i]));
+            var cves = change.From is { } from ? ChangelogCves.Find(debs[i], change.Name, from) : [];
+            packages.Add(new PatchedPackage(change.Name, change.Architecture, change.From, change.To, change.NeededBy, cves));
+        }
+
+        if (options.StrictScripts && planner.ScriptsNotRun.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"The new packages have maintainer scripts that Drydock does not run: "
+                + $"'{string.Join("', '", planner.ScriptsNotRun)}'. Drop --strict-scripts to patch anyway.");
+        }
+
+        var items = planner.Finish();
+        using var layer = PatchLayerWriter.Write(items, Path.GetTempPath());
+        var manifest = await WriteAsync(
+            source, destination, image, replacing, layer, time, packages, planner.ScriptsNotRun, baseDigest, cancellationToken)
+            .ConfigureAwait(false);
+        return new PatchResult
+        {
+            BaseDigest = baseDigest,
+            ManifestDigest = manifest.Digest,
+            Packages = packages,
+            KeptBack = changes.KeptBack,
+            ScriptsNotRun = planner.ScriptsNotRun,
+            DpkgDistFiles = planner.DpkgDistFiles,
+            ReplacedPreviousPatch = replacing,
+        };
+    }
+
+    private async Task<ResolutionResult> ResolveAsync(
+        ImageSnapshot snapshot, PatchOptions options, CancellationToken cancellationToken)
+    {
+        var client = new AptClient(_http, options.Apt, _logger);
+        var plan = await client.PlanUpgradesAsync(
+            new AptUpdateRequest
+            {
+                Root = snapshot,
+                UseRootSources = options.UseImageSources,
+                ExtraSources = options.ExtraSources,
+                ExtraKeyrings = options.ExtraKeyrings,
+            },
+            cancellationToken).ConfigureAwait(false);
+        if (options.Packages is null)
+        {
+            return plan.Upgrade;
+        }
+
+        foreach (var name in options.Packages.Where(n => !plan.Universe.Installed.Keys.Any(k => k.Name == n)))
+        {
+            throw new ArgumentException(
+                $"The package '{name}' is not installed in the image, so it cannot be upgraded. "
+                + "Name installed packages with --packages.", nameof(options));
+        }
+
+        var result = new DependencyResolver(plan.Universe).Upgrade(options.Packages);
+        if (result.KeptBack.FirstOrDefault() is { } blocked)
+        {
+            var chain = blocked.Chain.Count > 0 ? blocked.Chain : [$"{blocked.Name} {blocked.Candidate}"];
+            throw new UnsatisfiableDependencyException(
+                chain,
+                $"Cannot upgrade '{blocked.Name}' to '{blocked.Candidate}': {string.Join(" -> ", chain)}. "
+                + "Add a repository that provides the missing package, or leave it out of --packages.");
+        }
+
+        return result;
+    }
+
+    private static async Task<PatchResult> NothingToPatchAsync(
+        IImageSource source,
+        IImageDestination destination,
+        ResolvedImage image,
+        PatchOptions options,
+        ResolutionResult changes,
+        CancellationToken cancellationToken)
+    {
+        Digest? written = null;
+        if (options.CopyWhenNothingToPatch)
+        {
+            var copy = await ImageCopier.CopyAsync(source, destination, new CopyOptions(), cancellationToken)
+                .ConfigureAwait(false);
+            written = copy.Root.Digest;
+        }
+
+        return new PatchResult { BaseDigest = image.Manifest.Digest, ManifestDigest = written, KeptBack = changes.KeptBack };
+    }
+
+    private static async Task<RawManifest> WriteAsync(
+        IImageSource source,
+        IImageDestination destination,
+        ResolvedImage image,
+        bool replacing,
+        PatchLayer layer,
+        DateTimeOffset time,
+        IReadOnlyList<PatchedPackage> packages,
+        IReadOnlyList<string> scripts,
+        Digest baseDigest,
+        CancellationToken cancellationToken)
+    {
+        var createdBy = PatchedImageBuilder.HistoryPrefix + " " + string.Join(", ", packages);
+        var comment = scripts.Count == 0 ? null : "maintainer scripts not run: " + string.Join(", ", scripts);
+        var configBytes = PatchedImageBuilder.BuildConfig(image, replacing, layer, time, createdBy, comment);
+        var config = new Descriptor
+        {
+            MediaType = image.ParsedManifest.Config.MediaType,
+            Digest = Digest.Compute(configBytes),
+            Size = configBytes.Length,
+        };
+        var upgrades = string.Join(",", packages.Select(p => $"{p.Name}={p.To}"));
+        var manifest = PatchedImageBuilder.BuildManifest(image, replacing, layer, config, baseDigest, upgrades);
+
+        var baseLayers = replacing ? image.ParsedManifest.Layers.SkipLast(1) : image.ParsedManifest.Layers;
+        foreach (var blob in baseLayers)
+        {
+            if (!await destination.HasBlobAsync(blob, cancellationToken).ConfigureAwait(false))
+            {
+                await using var content = await source.OpenBlobAsync(blob, cancellationToken).ConfigureAwait(false);
+                await destination.PutBlobAsync(blob, content, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        var layerDescriptor = new Descriptor { MediaType = MediaTypes.OciLayerGzip, Digest = layer.Digest, Size = layer.Size };
+        await using (var content = File.OpenRead(layer.FilePath))
+        {
+            await destination.PutBlobAsync(layerDescriptor, content, cancellationToken).ConfigureAwait(false);
+        }
+
+        await destination.PutBlobAsync(config, new MemoryStream(configBytes), cancellationToken).ConfigureAwait(false);
+        await destination.PutRootManifestAsync(manifest, cancellationToken).ConfigureAwait(false);
+        await destination.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return manifest;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Read image {Digest}: {Layers} base layers, previous patch layer replaced: {Replacing}")]
+    private partial void LogScanned(Digest digest, int layers, bool replacing);
+}

@@ -1,0 +1,142 @@
+using Drydock.Oci.Layers;
+using Drydock.Packages.Inventory;
+
+namespace Drydock.Images.Patch;
+
+/// <summary>
+/// What a patch needs to know of the flattened image, read in one pass over its layers with
+/// the overlay rules of the OCI image spec v1.1 (layer.md): the kind of every path, the target
+/// of every symlink, and the content of the files under <c>_keptPrefixes</c> (the dpkg
+/// database, apt's configuration and keys, and /etc for conffiles).
+/// </summary>
+internal sealed class ImageSnapshot : IRootFileSystem
+{
+    private static readonly string[] _keptPrefixes = ["etc/", "var/lib/dpkg/", "usr/share/keyrings/"];
+
+    private readonly Dictionary<string, Node> _nodes = new(StringComparer.Ordinal);
+
+    /// <summary>The largest file kept in memory; conffiles and dpkg files are far smaller.</summary>
+    public const long MaxKeptFileSize = 64L * 1024 * 1024;
+
+    public static async Task<ImageSnapshot> ReadAsync(
+        ResolvedImage image, IReadOnlyList<ImageLayer> layers, CancellationToken cancellationToken)
+    {
+        var snapshot = new ImageSnapshot();
+        foreach (var layer in layers)
+        {
+            using var reader = await image.OpenLayerAsync(layer, null, cancellationToken).ConfigureAwait(false);
+            var lowerPaths = snapshot._nodes.Keys.ToHashSet(StringComparer.Ordinal);
+            while (reader.Next() is { } entry)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                snapshot.Apply(entry, lowerPaths);
+            }
+        }
+
+        return snapshot;
+    }
+
+    /// <summary>Returns the kind of the node at a root-relative path, without following a final symlink.</summary>
+    public LayerEntryKind? KindOf(string path) => _nodes.TryGetValue(path, out var node) ? node.Kind : null;
+
+    /// <summary>Returns the target of the symlink at a root-relative path, or null for anything else.</summary>
+    public string? ReadLink(string path) =>
+        _nodes.TryGetValue(path, out var node) && node.Kind == LayerEntryKind.Symlink ? node.LinkTarget : null;
+
+    /// <summary>Returns the content of a kept regular file, following symlinks; null when absent.</summary>
+    public byte[]? ReadFile(string path)
+    {
+        var resolved = RootPaths.Resolve(path, ReadLink, followFinal: true);
+        return _nodes.TryGetValue(resolved, out var node) && node.Kind == LayerEntryKind.File ? node.Content : null;
+    }
+
+    /// <summary>Root-relative paths of the direct children of a directory, sorted.</summary>
+    public IReadOnlyList<string> Children(string directory)
+    {
+        var prefix = directory.Length == 0 ? "" : directory + "/";
+        return _nodes.Keys
+            .Where(p => p.StartsWith(prefix, StringComparison.Ordinal) && p.Length > prefix.Length
+                && p.IndexOf('/', prefix.Length) < 0)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+    }
+
+    Stream? IRootFileSystem.OpenRead(string absolutePath) =>
+        ReadFile(absolutePath) is { } content ? new MemoryStream(content) : null;
+
+    IEnumerable<string> IRootFileSystem.List(string directory)
+    {
+        var resolved = RootPaths.Resolve(directory, ReadLink, followFinal: true);
+        return Children(resolved).Select(p => "/" + p);
+    }
+
+    string? IRootFileSystem.ResolvePath(string absolutePath)
+    {
+        var resolved = RootPaths.Resolve(absolutePath, ReadLink, followFinal: true);
+        return resolved.Length == 0 || _nodes.ContainsKey(resolved) ? "/" + resolved : null;
+    }
+
+    private void Apply(LayerEntry entry, HashSet<string> lowerPaths)
+    {
+        switch (entry.Kind)
+        {
+            case LayerEntryKind.Whiteout:
+                RemoveTree(entry.Path, includeSelf: true, _ => true);
+                return;
+            case LayerEntryKind.OpaqueWhiteout:
+                RemoveTree(entry.Path, includeSelf: false, lowerPaths.Contains);
+                return;
+            case LayerEntryKind.Directory when entry.Path.Length == 0:
+                return;
+        }
+
+        // A file replacing a directory hides everything below it, as in an overlay mount.
+        if (entry.Kind != LayerEntryKind.Directory && KindOf(entry.Path) == LayerEntryKind.Directory)
+        {
+            RemoveTree(entry.Path, includeSelf: false, _ => true);
+        }
+
+        _nodes[entry.Path] = entry.Kind switch
+        {
+            LayerEntryKind.File => new Node(LayerEntryKind.File, null, Keep(entry.Path, entry.Size) ? Read(entry) : null),
+            LayerEntryKind.HardLink => HardLink(entry),
+            _ => new Node(entry.Kind, entry.LinkTarget, null),
+        };
+    }
+
+    private Node HardLink(LayerEntry entry)
+    {
+        var target = entry.LinkTarget is { } link ? _nodes.GetValueOrDefault(link) : null;
+        return new Node(LayerEntryKind.File, null, target?.Content);
+    }
+
+    private static bool Keep(string path, long size) =>
+        size <= MaxKeptFileSize && _keptPrefixes.Any(prefix => path.StartsWith(prefix, StringComparison.Ordinal));
+
+    private static byte[] Read(LayerEntry entry)
+    {
+        using var data = entry.OpenData();
+        using var buffer = new MemoryStream();
+        data.CopyTo(buffer);
+        return buffer.ToArray();
+    }
+
+    private void RemoveTree(string path, bool includeSelf, Func<string, bool> removable)
+    {
+        if (includeSelf)
+        {
+            _nodes.Remove(path);
+        }
+
+        var prefix = path.Length == 0 ? "" : path + "/";
+        foreach (var key in _nodes.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).ToList())
+        {
+            if (removable(key) && key != path)
+            {
+                _nodes.Remove(key);
+            }
+        }
+    }
+
+    private sealed record Node(LayerEntryKind Kind, string? LinkTarget, byte[]? Content);
+}
