@@ -29,5 +29,7 @@ internal static class DrydockCommand
         yield return CopyCommand.Create();
         yield return InspectCommand.Create();
         yield return UnpackCommand.Create();
+        yield return BuildCommand.Create();
+        yield return LockCommand.Create();
     }
 }
