@@ -23,19 +23,8 @@ internal static class BuildCommand
             var path = parseResult.GetValue(spec)!;
             var buildSpec = BuildSpecReader.ReadFile(path);
             using var http = new HttpClient();
-            var lockPath = BuildLock.PathFor(path);
-            BuildLock buildLock;
-            if (File.Exists(lockPath))
-            {
-                buildLock = BuildLock.Read(lockPath);
-                buildLock.EnsureMatches(buildSpec, lockPath);
-            }
-            else
-            {
-                buildLock = await PackageLocker.LockAsync(
-                    buildSpec, http, context.LoggerFactory.CreateLogger("Drydock.Images.Build"), cancellationToken);
-            }
-
+            var buildLock = await PackageLocker.ForBuildAsync(
+                buildSpec, http, context.LoggerFactory.CreateLogger("Drydock.Images.Build"), cancellationToken);
             var options = new BuildOptions
             {
                 Http = http,

@@ -66,7 +66,7 @@ public sealed record BuildLock
 {
     public const int CurrentVersion = 1;
 
-    private static readonly JsonSerializerOptions Json = new()
+    private static readonly JsonSerializerOptions _json = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         WriteIndented = true,
@@ -84,7 +84,7 @@ public sealed record BuildLock
     public static string PathFor(string specPath) => System.IO.Path.ChangeExtension(specPath, ".lock.json");
 
     /// <summary>The bytes written to the lock file; the same lock always gives the same bytes.</summary>
-    public byte[] ToBytes() => [.. JsonSerializer.SerializeToUtf8Bytes(this, Json), (byte)'\n'];
+    public byte[] ToBytes() => [.. JsonSerializer.SerializeToUtf8Bytes(this, _json), (byte)'\n'];
 
     /// <summary>The SHA256 of <see cref="ToBytes"/>, recorded in image annotations.</summary>
     public string Digest() => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(ToBytes()));
@@ -96,7 +96,7 @@ public sealed record BuildLock
         BuildLock? result;
         try
         {
-            result = JsonSerializer.Deserialize<BuildLock>(File.ReadAllBytes(path), Json);
+            result = JsonSerializer.Deserialize<BuildLock>(File.ReadAllBytes(path), _json);
         }
         catch (JsonException e)
         {
@@ -133,8 +133,8 @@ public sealed record BuildLock
     /// <exception cref="InvalidDataException">The spec changed since the lock was written.</exception>
     public void EnsureMatches(BuildSpec spec, string lockPath)
     {
-        var expected = JsonSerializer.Serialize(LockInputs.From(spec), Json);
-        var actual = JsonSerializer.Serialize(Inputs, Json);
+        var expected = JsonSerializer.Serialize(LockInputs.From(spec), _json);
+        var actual = JsonSerializer.Serialize(Inputs, _json);
         if (expected != actual)
         {
             throw new InvalidDataException(

@@ -10,7 +10,7 @@ namespace Drydock.Images.Build;
 /// </summary>
 public static class BuildSpecReader
 {
-    private static readonly HashSet<string> TopKeys =
+    private static readonly HashSet<string> _topKeys =
     [
         "distribution", "release", "repositories", "keyring", "architectures", "packages", "exclude",
         "users", "groups", "user", "environment", "entrypoint", "cmd", "workdir", "annotations", "labels",
@@ -33,7 +33,7 @@ public static class BuildSpecReader
         catch (YamlException e)
         {
             throw new InvalidDataException(
-                $"The build spec '{path}' is not valid YAML at line {e.Start.Line}: {e.Message}", e);
+                $"{path}:{e.Start.Line}: The build spec is not valid YAML: {e.Message} Fix the line.", e);
         }
 
         if (yaml.Documents.Count != 1 || yaml.Documents[0].RootNode is not YamlMappingNode root)
@@ -49,7 +49,7 @@ public static class BuildSpecReader
     {
         public BuildSpec Read(YamlMappingNode root)
         {
-            var map = Keys(root, TopKeys, "the spec");
+            var map = Keys(root, _topKeys, "the spec");
             var distribution = map.TryGetValue("distribution", out var d) ? Scalar(d, "distribution") : "debian";
             var release = Scalar(Required(map, root, "release"), "release");
             var packages = List(Required(map, root, "packages"), "packages");

@@ -45,6 +45,25 @@ public static class PackageLocker
         return new BuildLock { Inputs = LockInputs.From(spec), Packages = packages };
     }
 
+    /// <summary>
+    /// The lock a build uses: the spec's lock file when it exists (refused when it was made from
+    /// other inputs), else a fresh resolution that is not written.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The lock file is malformed or stale.</exception>
+    public static async Task<BuildLock> ForBuildAsync(BuildSpec spec, HttpClient http, ILogger? logger = null,
+        CancellationToken cancellationToken = default)
+    {
+        var lockPath = BuildLock.PathFor(spec.Path);
+        if (!File.Exists(lockPath))
+        {
+            return await LockAsync(spec, http, logger, cancellationToken).ConfigureAwait(false);
+        }
+
+        var buildLock = BuildLock.Read(lockPath);
+        buildLock.EnsureMatches(spec, lockPath);
+        return buildLock;
+    }
+
     /// <summary>The one architecture of a spec.</summary>
     // TODO: several architectures should give one multi-platform index; only one is built.
     internal static string SingleArchitecture(BuildSpec spec) => spec.Architectures is [var single]

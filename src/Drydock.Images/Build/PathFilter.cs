@@ -12,31 +12,31 @@ internal sealed class PathFilter
     // Documentation, manual and info pages, translations and lintian overrides: nothing a
     // program reads at run time. Locales other than C live in usr/share/locale and
     // usr/lib/locale; C.utf8 is kept because glibc falls back to it.
-    private static readonly string[] DefaultDrop =
+    private static readonly string[] _defaultDrop =
     [
         "usr/share/doc/**", "usr/share/man/**", "usr/share/info/**", "usr/share/locale/**",
         "usr/share/lintian/**", "usr/share/doc-base/**", "usr/share/bug/**", "usr/lib/locale/**",
     ];
 
-    private static readonly string[] DefaultKeep = ["usr/lib/locale/C.utf8/**"];
+    private static readonly string[] _defaultKeep = ["usr/lib/locale/C.utf8/**"];
 
     // Licences must ship: every copyright file stays, and so does a usr/share/doc/PKG link
     // that dh_installdocs --link-doc made to another package's directory holding it.
-    private static readonly Regex Copyright = new("^usr/share/doc/[^/]+(/copyright)?$", RegexOptions.CultureInvariant);
+    private static readonly Regex _copyright = new("^usr/share/doc/[^/]+(/copyright)?$", RegexOptions.CultureInvariant);
 
     private readonly Regex[] _drop;
     private readonly Regex[] _keep;
 
     public PathFilter(SpecPaths paths)
     {
-        _drop = [.. (paths.DropDefaults ? DefaultDrop : []).Concat(paths.Drop).Select(Compile)];
-        _keep = [.. (paths.DropDefaults ? DefaultKeep : []).Concat(paths.Keep).Select(Compile)];
+        _drop = [.. (paths.DropDefaults ? _defaultDrop : []).Concat(paths.Drop).Select(Compile)];
+        _keep = [.. (paths.DropDefaults ? _defaultKeep : []).Concat(paths.Keep).Select(Compile)];
     }
 
     /// <summary>Whether an entry is laid into the image; <paramref name="isSymlink"/> keeps doc-directory links.</summary>
     public bool Includes(string path, bool isSymlink)
     {
-        if (path.StartsWith("usr/share/doc/", StringComparison.Ordinal) && Copyright.Match(path) is { Success: true } match
+        if (path.StartsWith("usr/share/doc/", StringComparison.Ordinal) && _copyright.Match(path) is { Success: true } match
             && (match.Groups[1].Success || isSymlink))
         {
             return true;

@@ -23,7 +23,7 @@ internal sealed class RootfsAssembler
 
     // Debian's usrmerge (and debootstrap's merged-usr default since bookworm) links these
     // top-level directories into /usr; lib32 and libx32 only exist on a few architectures.
-    private static readonly string[] MergedDirectories = ["bin", "sbin", "lib", "lib64"];
+    private static readonly string[] _mergedDirectories = ["bin", "sbin", "lib", "lib64"];
 
     private readonly SortedDictionary<string, Item> _items = new(StringComparer.Ordinal);
     private readonly PathFilter _filter;
@@ -99,7 +99,7 @@ internal sealed class RootfsAssembler
     /// <summary>Adds the merged-/usr links and builds the layer.</summary>
     public LayerBuilder ToLayer()
     {
-        foreach (var directory in MergedDirectories)
+        foreach (var directory in _mergedDirectories)
         {
             _items[directory] = new Item(TarEntryType.SymbolicLink, (UnixFileMode)0b111_111_111, 0, 0)
             {
@@ -162,7 +162,7 @@ internal sealed class RootfsAssembler
     {
         var slash = path.IndexOf('/', StringComparison.Ordinal);
         var top = slash < 0 ? path : path[..slash];
-        return MergedDirectories.Contains(top) ? "usr/" + path : path;
+        return _mergedDirectories.Contains(top) ? "usr/" + path : path;
     }
 
     private void AddFile(string path, byte[] content, UnixFileMode mode = (UnixFileMode)0b110_100_100) =>

@@ -8,7 +8,7 @@ namespace Drydock.Images.Tests.Build;
 
 public sealed class BuildTests(BuildArchive archive) : IClassFixture<BuildArchive>, IDisposable
 {
-    private static readonly HttpClient Http = new();
+    private static readonly HttpClient _http = new();
     private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("drydock-build-test-");
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
@@ -49,6 +49,27 @@ public sealed class BuildTests(BuildArchive archive) : IClassFixture<BuildArchiv
         var error = Assert.Throws<InvalidDataException>(() => buildLock.EnsureMatches(changed, "spec.lock.json"));
 
         Assert.Contains("spec.lock.json", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ForBuild_UsesTheLockFile()
+    {
+        var buildLock = await LockAsync();
+        var pinned = buildLock with { Packages = buildLock.Packages.Take(1).ToList() };
+        pinned.Write(BuildLock.PathFor(Spec().Path));
+
+        var used = await PackageLocker.ForBuildAsync(Spec(), _http, cancellationToken: Token);
+
+        Assert.Equal(pinned.ToBytes(), used.ToBytes());
+    }
+
+    [Fact]
+    public async Task ForBuild_RefusesAStaleLockFile()
+    {
+        (await LockAsync()).Write(BuildLock.PathFor(Spec().Path));
+
+        await Assert.ThrowsAsync<InvalidDataException>(
+            () => PackageLocker.ForBuildAsync(Spec("[libc6]"), _http, cancellationToken: Token));
     }
 
     [Fact]
@@ -127,11 +148,11 @@ public sealed class BuildTests(BuildArchive archive) : IClassFixture<BuildArchiv
         return BuildSpecReader.ReadFile(path);
     }
 
-    private Task<BuildLock> LockAsync() => PackageLocker.LockAsync(Spec(), Http, cancellationToken: Token);
+    private Task<BuildLock> LockAsync() => PackageLocker.LockAsync(Spec(), _http, cancellationToken: Token);
 
     private Task<BuildResult> BuildAsync(BuildLock buildLock, string name)
     {
-        var options = new BuildOptions { Http = Http, CacheRoot = Path.Combine(_work.FullName, "cache") };
+        var options = new BuildOptions { Http = _http, CacheRoot = Path.Combine(_work.FullName, "cache") };
         return ImageBuilder.BuildAsync(Spec(), buildLock, "oci:" + Path.Combine(_work.FullName, name), options, Token);
     }
 
