@@ -53,13 +53,7 @@ public static class ImageBuilder
         var layerPath = Path.Combine(Path.GetTempPath(), $"drydock-layer-{Guid.NewGuid():N}");
         try
         {
-            BuiltLayer layer;
-            var file = File.Create(layerPath);
-            await using (file.ConfigureAwait(false))
-            {
-                layer = await assembler.ToLayer().WriteAsync(file, LayerCompression.Gzip, cancellationToken)
-                    .ConfigureAwait(false);
-            }
+            var layer = await WriteLayerAsync(assembler, layerPath, cancellationToken).ConfigureAwait(false);
 
             var created = SourceDateEpoch.Resolve(assembler.Newest);
             var platform = new Platform { Architecture = architecture, Os = "linux" };
@@ -74,6 +68,37 @@ public static class ImageBuilder
         finally
         {
             File.Delete(layerPath);
+        }
+    }
+
+    // The tar is written plain, its PAX header names made process-independent, then compressed.
+    private static async Task<BuiltLayer> WriteLayerAsync(RootfsAssembler assembler, string layerPath,
+        CancellationToken cancellationToken)
+    {
+        var tarPath = layerPath + ".tar";
+        try
+        {
+            var tar = File.Create(tarPath);
+            await using (tar.ConfigureAwait(false))
+            {
+                await assembler.ToLayer().WriteAsync(tar, LayerCompression.None, cancellationToken).ConfigureAwait(false);
+            }
+
+            PaxHeaderNames.Normalize(tarPath);
+            var input = File.OpenRead(tarPath);
+            await using (input.ConfigureAwait(false))
+            {
+                var output = File.Create(layerPath);
+                await using (output.ConfigureAwait(false))
+                {
+                    return await LayerBuilder.CompressAsync(input, output, LayerCompression.Gzip, cancellationToken)
+                        .ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            File.Delete(tarPath);
         }
     }
 
