@@ -51,20 +51,20 @@ internal sealed class RootfsAssembler
                 + $"'{locked.Name}' '{locked.Version}'. Remove the file from the cache and build again.");
         }
 
-        var kept = new HashSet<string>(StringComparer.Ordinal);
+        var keptPaths = new HashSet<string>(StringComparer.Ordinal);
         foreach (var entry in deb.ReadDataEntries())
         {
             if (entry.Path.Length > 0 && _filter.Includes(entry.Path, entry.Type == TarEntryType.SymbolicLink))
             {
                 Lay(entry);
-                kept.Add(entry.Path);
+                keptPaths.Add(entry.Path);
             }
         }
 
         var control = package.ReadText("control") ?? throw new InvalidDataException(
             $"The package '{debPath}' has no control file.");
         AddFile($"{StatusDirectory}/{locked.Name}", Encoding.UTF8.GetBytes(control.TrimEnd('\n') + "\n"));
-        var md5sums = package.Md5Sums.Where(p => kept.Contains(p.Key)).OrderBy(p => p.Key, StringComparer.Ordinal)
+        var md5sums = package.Md5Sums.Where(p => keptPaths.Contains(p.Key)).OrderBy(p => p.Key, StringComparer.Ordinal)
             .Select(p => $"{p.Value}  {p.Key}\n");
         AddFile($"{StatusDirectory}/{locked.Name}.md5sums", Encoding.UTF8.GetBytes(string.Concat(md5sums)));
     }

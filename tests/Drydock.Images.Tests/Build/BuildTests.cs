@@ -124,7 +124,7 @@ public sealed class BuildTests(BuildArchive archive) : IClassFixture<BuildArchiv
     }
 
     [Fact]
-    public async Task Build_WithWrongSha256_IsRefusedWithNoOutput()
+    public async Task Build_WrongSha256_WritesNothing()
     {
         var buildLock = await LockAsync();
         var wrong = new string('0', 64);
