@@ -32,5 +32,7 @@ internal static class DrydockCommand
         yield return DbCommand.Create();
         yield return SbomCommand.Create();
         yield return PatchCommand.Create();
+        yield return BuildCommand.Create();
+        yield return LockCommand.Create();
     }
 }
