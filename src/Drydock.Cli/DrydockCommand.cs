@@ -31,5 +31,6 @@ internal static class DrydockCommand
         yield return UnpackCommand.Create();
         yield return DbCommand.Create();
         yield return SbomCommand.Create();
+        yield return ScanCommand.Create();
     }
 }
