@@ -103,10 +103,12 @@ internal static class ScanCommand
         return command;
     }
 
-    // Missing data outranks end of life, which outranks findings: each hides what follows it.
     internal static int ExitCode(ScanResult result, bool allowEol, int findingsExitCode) =>
-        !result.HasData ? NoAdvisoryData
-        : result.EndOfLife && !allowEol ? EndOfLife
-        : result.Findings.Count > 0 ? findingsExitCode
-        : ExitCodes.Success;
+        result.Outcome(allowEol) switch
+        {
+            ScanOutcome.NoData => NoAdvisoryData,
+            ScanOutcome.EndOfLife => EndOfLife,
+            ScanOutcome.Findings => findingsExitCode,
+            _ => ExitCodes.Success,
+        };
 }

@@ -39,4 +39,30 @@ public sealed class ScanResult
 
     /// <summary>Sentences about data gaps, end of life and skipped packages.</summary>
     public required IReadOnlyList<string> Warnings { get; init; }
+
+    /// <summary>
+    /// What the scan means for a gate. Missing data outranks end of life, which outranks
+    /// findings: each makes what follows it untrustworthy.
+    /// </summary>
+    public ScanOutcome Outcome(bool allowEndOfLife) =>
+        !HasData ? ScanOutcome.NoData
+        : EndOfLife && !allowEndOfLife ? ScanOutcome.EndOfLife
+        : Findings.Count > 0 ? ScanOutcome.Findings
+        : ScanOutcome.Clean;
+}
+
+/// <summary>The result of a scan for a gate, most serious first.</summary>
+public enum ScanOutcome
+{
+    /// <summary>No advisories for the release, or no release detected: the findings mean nothing.</summary>
+    NoData,
+
+    /// <summary>The release is out of security support.</summary>
+    EndOfLife,
+
+    /// <summary>Findings remain after the filters.</summary>
+    Findings,
+
+    /// <summary>Nothing remains after the filters.</summary>
+    Clean,
 }

@@ -44,6 +44,7 @@ public sealed class ImageScannerTests : IDisposable
         Assert.Contains("DSA-5514-1", finding.Finding.Advisories);
         Assert.Equal(1, finding.LayerIndex);
         Assert.Equal(upper, finding.LayerDiffId);
+        Assert.Equal(ScanOutcome.Findings, result.Outcome(allowEndOfLife: false));
     }
 
     [Fact]
@@ -61,6 +62,7 @@ public sealed class ImageScannerTests : IDisposable
 
         Assert.Empty(result.Findings);
         Assert.Equal(1, result.Filtered);
+        Assert.Equal(ScanOutcome.Clean, result.Outcome(allowEndOfLife: false));
     }
 
     [Fact]
@@ -78,6 +80,7 @@ public sealed class ImageScannerTests : IDisposable
         Assert.Equal("debian:10", result.Namespace.ToString());
         Assert.Empty(result.Findings);
         Assert.Contains(result.Warnings, w => w.Contains("'debian:10'", StringComparison.Ordinal));
+        Assert.Equal(ScanOutcome.NoData, result.Outcome(allowEndOfLife: true));
     }
 
     [Fact]
@@ -89,6 +92,8 @@ public sealed class ImageScannerTests : IDisposable
         Assert.True(result.HasData);
         Assert.True(result.EndOfLife);
         Assert.Contains(result.Warnings, w => w.Contains("'debian:11'", StringComparison.Ordinal));
+        Assert.Equal(ScanOutcome.EndOfLife, result.Outcome(allowEndOfLife: false));
+        Assert.Equal(ScanOutcome.Clean, result.Outcome(allowEndOfLife: true));
     }
 
     [Fact]
