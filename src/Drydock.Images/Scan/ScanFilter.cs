@@ -11,6 +11,7 @@ public sealed record ScanFilter
     /// <summary>Drops findings without a fix in the release: open, will not fix, unimportant.</summary>
     public bool IgnoreUnfixed { get; init; }
 
+    /// <summary>Returns true when the report keeps <paramref name="finding"/>; not-affected ones never stay.</summary>
     public bool Keeps(Finding finding) =>
         finding.Verdict != Verdict.NotAffected
         && (!IgnoreUnfixed || finding.Verdict == Verdict.Fixable)
@@ -24,7 +25,7 @@ public sealed record ScanFilter
         {
             if (!Enum.TryParse<Severity>(name, ignoreCase: true, out var severity) || int.TryParse(name, out _))
             {
-                throw new ArgumentException($"The severity '{name}' is unknown. Use a comma-separated list of "
+                throw new ArgumentException($"The severity '{name}' is invalid. Use a comma-separated list of "
                     + "unknown, negligible, low, medium, high and critical.", nameof(list));
             }
 
