@@ -34,5 +34,6 @@ internal static class DrydockCommand
         yield return PatchCommand.Create();
         yield return BuildCommand.Create();
         yield return LockCommand.Create();
+        yield return ScanCommand.Create();
     }
 }

@@ -51,7 +51,10 @@ internal static class SampleDocuments
         SourceVersion = version,
         License = "MIT AND BSD-2-Clause",
         Database = "/lib/apk/db/installed",
-        Apk = new ApkPackageDetails("Q1abc=", "deadbeef", 1700000000),
+        Apk = new ApkPackageDetails("Q1abc=", "deadbeef", 1700000000)
+        {
+            ParsedVersion = ApkVersion.Parse(version),
+        },
     };
 
     public static InstalledPackage Rpm(string name, int? epoch, string version, string release) => new()
@@ -67,6 +70,7 @@ internal static class SampleDocuments
         Rpm = new RpmPackageDetails
         {
             Epoch = epoch,
+            ParsedVersion = RpmVersion.Parse(epoch is null ? $"{version}-{release}" : $"{epoch}:{version}-{release}"),
             Version = version,
             Release = release,
             SourceRpm = $"{name}-{version}-{release}.src.rpm",
