@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
-using Drydock.Oci.References;
 using Drydock.Oci.DockerArchives;
 using Drydock.Oci.Layout;
+using Drydock.Oci.References;
 using Drydock.Oci.Registry;
 using Microsoft.Extensions.Logging;
 
