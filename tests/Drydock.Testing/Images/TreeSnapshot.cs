@@ -14,13 +14,16 @@ public static class TreeSnapshot
     public static SortedDictionary<string, string> Take(string root)
     {
         var snapshot = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var special = SpecialFiles(root);
         var pending = new Stack<string>();
         pending.Push(root);
         while (pending.Count > 0)
         {
             foreach (var path in Directory.EnumerateFileSystemEntries(pending.Pop()))
             {
-                snapshot[Path.GetRelativePath(root, path)] = Describe(path);
+                snapshot[Path.GetRelativePath(root, path)] = special.Contains(path)
+                    ? "special " + Convert.ToString((int)File.GetUnixFileMode(path), 8)
+                    : Describe(path);
 
                 // Recurse into real directories only: a symlink's target is resolved against the
                 // host, and an image's /var/run -> /run would otherwise walk the host's tree.
@@ -32,6 +35,21 @@ public static class TreeSnapshot
         }
 
         return snapshot;
+    }
+
+    // Device nodes, FIFOs and sockets must not be opened: reading /dev/full or /dev/zero never
+    // ends, and opening a FIFO blocks. .NET has no public lstat, so find(1) lists them.
+    private static HashSet<string> SpecialFiles(string root)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("find")
+        {
+            RedirectStandardOutput = true,
+            ArgumentList = { root, "(", "-type", "c", "-o", "-type", "b", "-o", "-type", "p", "-o", "-type", "s", ")", "-print0" },
+        };
+        using var find = System.Diagnostics.Process.Start(start)!;
+        var output = find.StandardOutput.ReadToEnd();
+        find.WaitForExit();
+        return output.Split('\0', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>
