@@ -44,7 +44,11 @@ public static class TreeSnapshot
         var start = new System.Diagnostics.ProcessStartInfo("find")
         {
             RedirectStandardOutput = true,
-            ArgumentList = { root, "(", "-type", "c", "-o", "-type", "b", "-o", "-type", "p", "-o", "-type", "s", ")", "-print0" },
+            ArgumentList =
+            {
+                root, "(", "-type", "c", "-o", "-type", "b", "-o", "-type", "p", "-o", "-type", "s", ")",
+                "-print0",
+            },
         };
         using var find = System.Diagnostics.Process.Start(start)!;
         var output = find.StandardOutput.ReadToEnd();
@@ -72,7 +76,9 @@ public static class TreeSnapshot
             }
         }
 
-        differences.AddRange(actual.Keys.Where(path => !expected.ContainsKey(path)).Select(path => $"{path}: unexpected"));
+        differences.AddRange(actual.Keys
+            .Where(path => !expected.ContainsKey(path))
+            .Select(path => $"{path}: unexpected"));
         return differences.Take(max).ToList();
     }
 
