@@ -13,6 +13,7 @@ public sealed class AdvisoryUpdaterTests : IDisposable
     private readonly List<string> _requests = [];
     private readonly string _prefix;
     private int _status = 200;
+    private string? _feedFile;
 
     public AdvisoryUpdaterTests()
     {
@@ -77,12 +78,16 @@ public sealed class AdvisoryUpdaterTests : IDisposable
     private AdvisoryUpdater Updater() =>
         new(_store.Store, new HttpClient(), Path.Combine(_store.Folder, "feeds"));
 
-    private FeedDefinition[] Feeds() =>
-        [new FeedDefinition(new Uri($"{_prefix}v3.18/main.json"), "alpine-secdb/v3.18-main.json")];
+    // Locating the data here, on the test's own thread, lets a missing data set skip the test;
+    // a skip raised inside the server loop would leave the request unanswered instead.
+    private FeedDefinition[] Feeds()
+    {
+        _feedFile = SharedData.Require("alpine-secdb/3.18/main.json");
+        return [new FeedDefinition(new Uri($"{_prefix}v3.18/main.json"), "alpine-secdb/v3.18-main.json")];
+    }
 
     private async Task ServeAsync()
     {
-        var body = await File.ReadAllBytesAsync(SharedData.Require("alpine-secdb/3.18/main.json"));
         while (_server.IsListening)
         {
             HttpListenerContext context;
@@ -113,7 +118,7 @@ public sealed class AdvisoryUpdaterTests : IDisposable
             else
             {
                 response.Headers["ETag"] = "\"v1\"";
-                await response.OutputStream.WriteAsync(body);
+                await response.OutputStream.WriteAsync(await File.ReadAllBytesAsync(_feedFile!));
             }
         }
     }
