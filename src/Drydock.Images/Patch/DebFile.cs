@@ -15,7 +15,7 @@ internal sealed record DebEntry(
 /// A .deb read whole (deb(5) of dpkg 1.22): the ar members <c>debian-binary</c>,
 /// <c>control.tar</c> and <c>data.tar</c>, each plain or compressed with gzip, xz or zstd.
 /// </summary>
-// NOTE: a stop-gap reader that holds the whole package in memory; the streaming reader of
+// NOTE: a stop-gap reader that keeps the whole package in memory; the streaming reader of
 // Drydock.Packages.Deb replaces it once that one is public.
 internal sealed class DebFile
 {

@@ -172,7 +172,7 @@ internal sealed class PatchLayerPlanner
         {
             AddInfo(prefix, name, content);
             kept.Add(name);
-            // NOTE: nothing stands in for the scripts yet, so the ca-certificates bundle and the
+            // NOTE: nothing replaces the scripts yet, so the ca-certificates bundle and the
             // ldconfig cache are not regenerated.
             if (name is "preinst" or "postinst" or "prerm" or "postrm")
             {

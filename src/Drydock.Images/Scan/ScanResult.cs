@@ -19,7 +19,7 @@ public sealed class ScanResult
     /// <summary>The advisory namespace matched against, or null when no distribution was detected.</summary>
     public required AdvisoryNamespace? Namespace { get; init; }
 
-    /// <summary>False when the store holds no data for the namespace, so no finding could be made.</summary>
+    /// <summary>False when the store has no data for the namespace, so no finding could be made.</summary>
     public required bool HasData { get; init; }
 
     /// <summary>True when the release's security support has ended.</summary>

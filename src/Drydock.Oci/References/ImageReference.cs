@@ -68,7 +68,7 @@ public sealed partial record ImageReference
     public static bool TryParse(string? value, [NotNullWhen(true)] out ImageReference? reference) =>
         TryParse(value, out reference, out _);
 
-    /// <summary>Parses a reference, or returns false with a sentence that says what is wrong.</summary>
+    /// <summary>Parses a reference, or returns false with a sentence that describes the problem.</summary>
     public static bool TryParse(
         string? value, [NotNullWhen(true)] out ImageReference? reference, out string error)
     {
