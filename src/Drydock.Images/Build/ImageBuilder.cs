@@ -71,34 +71,14 @@ public static class ImageBuilder
         }
     }
 
-    // The tar is written plain, its PAX header names made process-independent, then compressed.
     private static async Task<BuiltLayer> WriteLayerAsync(RootfsAssembler assembler, string layerPath,
         CancellationToken cancellationToken)
     {
-        var tarPath = layerPath + ".tar";
-        try
+        var output = File.Create(layerPath);
+        await using (output.ConfigureAwait(false))
         {
-            var tar = File.Create(tarPath);
-            await using (tar.ConfigureAwait(false))
-            {
-                await assembler.ToLayer().WriteAsync(tar, LayerCompression.None, cancellationToken).ConfigureAwait(false);
-            }
-
-            PaxHeaderNames.Normalize(tarPath);
-            var input = File.OpenRead(tarPath);
-            await using (input.ConfigureAwait(false))
-            {
-                var output = File.Create(layerPath);
-                await using (output.ConfigureAwait(false))
-                {
-                    return await LayerBuilder.CompressAsync(input, output, LayerCompression.Gzip, cancellationToken)
-                        .ConfigureAwait(false);
-                }
-            }
-        }
-        finally
-        {
-            File.Delete(tarPath);
+            return await assembler.ToLayer().WriteAsync(output, LayerCompression.Gzip, cancellationToken)
+                .ConfigureAwait(false);
         }
     }
 

@@ -11,7 +11,7 @@ public sealed record BuiltLayer(Descriptor Descriptor, Digest DiffId);
 /// <summary>
 /// Builds a reproducible layer: entries sorted by path in byte order, every parent directory
 /// present as its own entry, one modification time for all (<c>SOURCE_DATE_EPOCH</c> when set),
-/// owners as given, PAX format. The same entries give the same tar bytes and diff_id. The
+/// owners as given, PAX format with process-independent header names. The same entries give the same tar bytes and diff_id. The
 /// compressed bytes also depend on the compressor, so they are stable for one Drydock build.
 /// </summary>
 public sealed class LayerBuilder
@@ -106,7 +106,9 @@ public sealed class LayerBuilder
 
     private async Task WriteTarAsync(Stream tar, CancellationToken cancellationToken)
     {
-        var writer = new TarWriter(tar, TarEntryFormat.Pax, leaveOpen: true);
+        var names = new PaxNameStream(tar);
+        var writer = new TarWriter(names, TarEntryFormat.Pax, leaveOpen: true);
+        await using (names.ConfigureAwait(false))
         await using (writer.ConfigureAwait(false))
         {
             foreach (var (path, entry) in WithParents())
