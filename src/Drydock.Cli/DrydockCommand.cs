@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using Drydock.Cli.Commands;
 
 namespace Drydock.Cli;
@@ -21,7 +22,32 @@ internal static class DrydockCommand
             root.Subcommands.Add(command);
         }
 
-        return await root.Parse(args).InvokeAsync();
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            return ReportUsageErrors(parsed);
+        }
+
+        return await parsed.InvokeAsync();
+    }
+
+    // A mistyped command line gets its errors once on standard error and a pointer to the
+    // help, not the whole help text on standard output, where it would pass for a result.
+    private static int ReportUsageErrors(ParseResult parsed)
+    {
+        foreach (var message in parsed.Errors.Select(e => e.Message).Distinct(StringComparer.Ordinal))
+        {
+            Console.Error.WriteLine($"drydock: {message}");
+        }
+
+        var names = new List<string>();
+        for (var result = parsed.CommandResult; result.Parent is CommandResult parent; result = parent)
+        {
+            names.Insert(0, result.Command.Name);
+        }
+
+        Console.Error.WriteLine($"Run '{string.Join(' ', names.Prepend("drydock"))} --help' for usage.");
+        return ExitCodes.Usage;
     }
 
     private static IEnumerable<Command> Commands()
