@@ -13,6 +13,40 @@ internal static partial class NativeMethods
 
     public static bool IsRoot => GetEffectiveUserId() == 0;
 
+    public static uint EffectiveUserId => GetEffectiveUserId();
+
+    public static uint EffectiveGroupId => GetEffectiveGroupIdNative();
+
+    /// <summary>
+    /// The process's file-mode creation mask, from /proc/self/status (Linux 4.7 and later);
+    /// where that line is missing, every permission bit counts as masked, so modes are always
+    /// set explicitly.
+    /// </summary>
+    public static UnixFileMode Umask
+    {
+        get
+        {
+            try
+            {
+                foreach (var line in File.ReadLines("/proc/self/status"))
+                {
+                    if (line.StartsWith("Umask:", StringComparison.Ordinal))
+                    {
+                        return (UnixFileMode)Convert.ToInt32(line["Umask:".Length..].Trim(), 8);
+                    }
+                }
+            }
+            catch (IOException)
+            {
+            }
+            catch (FormatException)
+            {
+            }
+
+            return (UnixFileMode)0b111_111_111;
+        }
+    }
+
     public static void Link(string target, string path) =>
         Check(LinkNative(target, path), "create a hard link", path);
 
@@ -77,6 +111,9 @@ internal static partial class NativeMethods
     private static partial uint GetEffectiveUserIdNative();
 
     private static uint GetEffectiveUserId() => GetEffectiveUserIdNative();
+
+    [LibraryImport("libc", EntryPoint = "getegid")]
+    private static partial uint GetEffectiveGroupIdNative();
 
     [LibraryImport("libc", EntryPoint = "link", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int LinkNative(string target, string path);

@@ -14,12 +14,22 @@ namespace Drydock.Oci.FileSystem;
 internal sealed class RootfsWriter
 {
     private const UnixFileMode DirectoryWhileWriting = (UnixFileMode)0b111_101_101;
+    private const UnixFileMode PermissionBits = (UnixFileMode)0b111_111_111;
 
     private readonly string _root;
     private readonly bool _preserveOwnership;
     private readonly HashSet<string> _knownDirectories = new(StringComparer.Ordinal) { string.Empty };
     private readonly HashSet<string> _touchedThisLayer = new(StringComparer.Ordinal);
     private readonly Dictionary<string, LayerEntry> _directoryAttributes = new(StringComparer.Ordinal);
+
+    // What this writer has put under the root, by relative path. The root is a fresh
+    // directory that nothing else writes to, so this answers "what is there" without a
+    // stat per entry; creation still uses O_EXCL, so a wrong answer fails instead of
+    // writing through a link.
+    private readonly Dictionary<string, FileKind> _tree = new(StringComparer.Ordinal) { [string.Empty] = FileKind.Directory };
+    private readonly uint _userId = NativeMethods.EffectiveUserId;
+    private readonly uint _groupId = NativeMethods.EffectiveGroupId;
+    private readonly UnixFileMode _umask = NativeMethods.Umask;
     private ImageLayer? _layer;
 
     public RootfsWriter(string root, bool preserveOwnership)
@@ -79,7 +89,7 @@ internal sealed class RootfsWriter
 
         EnsureParents(entry.Path);
         var full = FullPath(entry.Path);
-        var existing = KindOnDisk(full);
+        var existing = KindOf(entry.Path);
         if (entry.Kind == LayerEntryKind.Directory && existing == FileKind.Directory)
         {
             _directoryAttributes[entry.Path] = entry;
@@ -121,6 +131,13 @@ internal sealed class RootfsWriter
                 CreateDevice(entry, full);
                 break;
         }
+
+        _tree[entry.Path] = entry.Kind switch
+        {
+            LayerEntryKind.Directory => FileKind.Directory,
+            LayerEntryKind.Symlink => FileKind.Symlink,
+            _ => FileKind.File,
+        };
     }
 
     private void WriteFile(LayerEntry entry, string full)
@@ -131,8 +148,9 @@ internal sealed class RootfsWriter
             Access = FileAccess.Write,
             Share = FileShare.None,
             BufferSize = 0,
-            PreallocationSize = entry.Size,
-            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            // Reserving space costs a call per file; it pays off only for large ones.
+            PreallocationSize = entry.Size >= 1 << 20 ? entry.Size : 0,
+            UnixCreateMode = (entry.Mode & PermissionBits) | UnixFileMode.UserWrite,
         };
         using (var output = new FileStream(full, options))
         {
@@ -162,7 +180,7 @@ internal sealed class RootfsWriter
         var target = entry.LinkTarget!;
         var full = FullPath(target);
         var parent = EntryPaths.Parent(target);
-        if (!DirectoryChainIsReal(parent) || KindOnDisk(full) != FileKind.File)
+        if (!DirectoryChainIsReal(parent) || KindOf(target) != FileKind.File)
         {
             throw Reject(entry, LayerProblem.LinkEscape,
                 $"is a hard link to '{target}', which is not a file already unpacked inside the root");
@@ -171,15 +189,19 @@ internal sealed class RootfsWriter
         return full;
     }
 
+    // Each call is skipped when the file already has what it would set: most entries are
+    // owned by the unpacking user and have plain modes that the umask left alone.
     private void SetOwnerModeTimes(string full, LayerEntry entry, bool isSymlink)
     {
-        if (_preserveOwnership)
+        if (_preserveOwnership && ((uint)entry.Uid != _userId || (uint)entry.Gid != _groupId))
         {
             NativeMethods.Lchown(full, entry.Uid, entry.Gid);
         }
 
-        // chown(2) clears set-user-ID and set-group-ID bits, so the mode comes after it.
-        if (!isSymlink)
+        // chown(2) clears set-user-ID and set-group-ID bits, so the mode comes after it. A
+        // file is created with its permission bits plus user write, less the umask.
+        var created = ((entry.Mode & PermissionBits) | UnixFileMode.UserWrite) & ~_umask;
+        if (!isSymlink && (entry.Mode != created || entry.Kind != LayerEntryKind.File))
         {
             File.SetUnixFileMode(full, entry.Mode);
         }
@@ -198,7 +220,7 @@ internal sealed class RootfsWriter
             }
 
             var full = FullPath(directory);
-            var kind = KindOnDisk(full);
+            var kind = KindOf(directory);
             if (kind != FileKind.Directory)
             {
                 if (kind != FileKind.None)
@@ -207,6 +229,7 @@ internal sealed class RootfsWriter
                 }
 
                 Directory.CreateDirectory(full, DirectoryWhileWriting);
+                _tree[directory] = FileKind.Directory;
             }
 
             _knownDirectories.Add(directory);
@@ -224,7 +247,7 @@ internal sealed class RootfsWriter
         }
 
         return DirectoryChainIsReal(EntryPaths.Parent(directory))
-            && KindOnDisk(FullPath(directory)) == FileKind.Directory
+            && KindOf(directory) == FileKind.Directory
             && _knownDirectories.Add(directory);
     }
 
@@ -237,12 +260,12 @@ internal sealed class RootfsWriter
             return;
         }
 
-        var full = FullPath(directory);
-        if (KindOnDisk(full) != FileKind.Directory)
+        if (KindOf(directory) != FileKind.Directory)
         {
             return;
         }
 
+        var full = FullPath(directory);
         foreach (var child in Directory.EnumerateFileSystemEntries(full).ToList())
         {
             var relative = EntryPaths.Join(directory, Path.GetFileName(child));
@@ -256,17 +279,23 @@ internal sealed class RootfsWriter
     private void Remove(string path)
     {
         var full = FullPath(path);
-        switch (KindOnDisk(full))
+        switch (KindOf(path))
         {
             case FileKind.Directory:
                 Directory.Delete(full, recursive: true);
                 _knownDirectories.RemoveWhere(known => EntryPaths.IsSelfOrBelow(known, path));
+                foreach (var below in _tree.Keys.Where(known => EntryPaths.IsSelfOrBelow(known, path)).ToList())
+                {
+                    _tree.Remove(below);
+                }
+
                 _directoryAttributes.Remove(path);
                 break;
             case FileKind.None:
                 break;
             default:
                 File.Delete(full);
+                _tree.Remove(path);
                 break;
         }
     }
@@ -278,30 +307,7 @@ internal sealed class RootfsWriter
 
     private string FullPath(string relative) => relative.Length == 0 ? _root : _root + "/" + relative;
 
-    private static FileKind KindOnDisk(string full)
-    {
-        FileAttributes attributes;
-        try
-        {
-            attributes = File.GetAttributes(full);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return FileKind.None;
-        }
-
-        if ((attributes & FileAttributes.ReparsePoint) != 0)
-        {
-            return FileKind.Symlink;
-        }
-
-        if ((attributes & FileAttributes.Directory) != 0)
-        {
-            return FileKind.Directory;
-        }
-
-        return FileKind.File;
-    }
+    private FileKind KindOf(string relative) => _tree.GetValueOrDefault(relative, FileKind.None);
 
     private LayerException Reject(LayerEntry entry, LayerProblem problem, string reason)
     {
