@@ -36,7 +36,10 @@ public sealed class ScanFixture : IAsyncLifetime
     /// <summary>A store with no source imported.</summary>
     public string EmptyStore => Path.Combine(_directory.FullName, "empty.db");
 
-    /// <summary>A Debian 10 image whose status file lists the claircore PostgreSQL packages.</summary>
+    /// <summary>
+    /// A Debian 10 image whose status file lists the claircore PostgreSQL packages and a
+    /// libcurl4 older than the last buster curl fix.
+    /// </summary>
     public string BusterImage => $"oci:{Path.Combine(_directory.FullName, "buster")}:10";
 
     public string Folder => _directory.FullName;
@@ -98,8 +101,10 @@ public sealed class ScanFixture : IAsyncLifetime
 
     private async Task BuildBusterAsync()
     {
-        var status = await File.ReadAllBytesAsync(
+        var status = await File.ReadAllTextAsync(
             SharedData.Require("pkgdb-fixtures/dpkg/claircore-postgresql.status"));
+        status = status.TrimEnd('\n') + "\n\nPackage: libcurl4\nStatus: install ok installed\nArchitecture: amd64\n"
+            + "Source: curl\nVersion: 7.64.0-4+deb10u2\nDescription: easy-to-use client-side URL transfer library\n";
         var osRelease = "PRETTY_NAME=\"Debian GNU/Linux 10 (buster)\"\nNAME=\"Debian GNU/Linux\"\n"
             + "VERSION_ID=\"10\"\nVERSION=\"10 (buster)\"\nVERSION_CODENAME=buster\nID=debian\n";
         var time = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
@@ -109,7 +114,7 @@ public sealed class ScanFixture : IAsyncLifetime
         {
             layer = await new Drydock.Oci.Writing.LayerBuilder(time)
                 .AddFile("etc/os-release", Encoding.UTF8.GetBytes(osRelease))
-                .AddFile("var/lib/dpkg/status", status)
+                .AddFile("var/lib/dpkg/status", Encoding.UTF8.GetBytes(status))
                 .WriteAsync(output, Drydock.Oci.Layers.LayerCompression.Gzip, CancellationToken.None);
         }
 

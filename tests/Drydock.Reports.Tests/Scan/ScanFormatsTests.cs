@@ -91,7 +91,7 @@ public sealed class ScanFormatsTests
         Assert.Equal(1, first.GetProperty("ruleIndex").GetInt32());
         Assert.Equal("error", first.GetProperty("level").GetString());
         var location = first.GetProperty("locations")[0].GetProperty("physicalLocation");
-        Assert.Equal("127.0.0.1:5000/app:1", location.GetProperty("artifactLocation").GetProperty("uri").GetString());
+        Assert.Equal("./127.0.0.1:5000/app:1", location.GetProperty("artifactLocation").GetProperty("uri").GetString());
         var properties = first.GetProperty("properties");
         Assert.True(properties.GetProperty("fixable").GetBoolean());
         Assert.Equal("fixable", properties.GetProperty("verdict").GetString());
@@ -114,7 +114,8 @@ public sealed class ScanFormatsTests
 
     [Theory]
     [InlineData("registry", "docker.io/library/debian:12", "docker.io/library/debian:12")]
-    [InlineData("loopback port", "127.0.0.1:5000/app:1", "127.0.0.1:5000/app:1")]
+    [InlineData("hostname with port", "localhost:5000/app:1", "localhost:5000/app:1")]
+    [InlineData("address with port", "127.0.0.1:5000/app:1", "./127.0.0.1:5000/app:1")]
     [InlineData("layout", "oci:/tmp/my image:v1", "oci:/tmp/my%20image:v1")]
     [InlineData("underscore host", "reg_1:5000/app", "./reg_1:5000/app")]
     public void ImageUri_Location_IsUriReference(string name, string image, string expected)
