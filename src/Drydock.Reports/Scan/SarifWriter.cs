@@ -168,7 +168,7 @@ internal static class SarifWriter
     }
 
     // Code-scanning services place every result on a line of a file, so the image is the
-    // artifact and line 1 its only region; the package is the logical location inside it.
+    // artifact and line 1 its only region. The package is the logical location inside it.
     private static void WriteLocations(ScanDocument document, ScanFinding finding, Utf8JsonWriter json)
     {
         json.WriteStartArray("locations");
@@ -294,9 +294,9 @@ internal static class SarifWriter
         _ => "note",
     };
 
-    // GitHub code scanning reads "security-severity" as a CVSS-like score and shows 9.0 and up
-    // as critical, 7.0 high, 4.0 medium, 0.1 low; the distribution's rating is mapped into
-    // those bands because Debian and Alpine give no score.
+    // GitHub code scanning reads "security-severity" as a score: over 9.0 is critical, 7.0 to 8.9
+    // high, 4.0 to 6.9 medium, 3.9 or less low (its "SARIF support for code scanning" page).
+    // Debian and Alpine give no score, so the distribution's rating is mapped into those bands.
     private static string SecuritySeverity(Severity severity) => severity switch
     {
         Severity.Critical => "9.5",

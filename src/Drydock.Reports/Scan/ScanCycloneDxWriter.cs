@@ -138,7 +138,7 @@ internal static class ScanCycloneDxWriter
     }
 
     // CycloneDX 1.6 impactAnalysisState: "exploitable" is the state for an affected component,
-    // and the response says whether an update exists or the distribution will not fix it.
+    // and the response states whether an update exists or the distribution will not fix it.
     private static void WriteAnalysis(Utf8JsonWriter json, Finding finding, VexStatement? vex)
     {
         json.WriteStartObject("analysis");
