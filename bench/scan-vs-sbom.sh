@@ -2,7 +2,7 @@
 # Times a whole `drydock scan` against `drydock sbom` of the same ~200 MB bookworm image (the
 # image of bench/sbom-vs-trivy.sh: mmdebstrap minbase with python3, perl, curl and
 # ca-certificates, one layer in an OCI layout). The scan reads the same layers and then
-# matches the packages against a store imported from the Debian OSV export; the goal is a
+# matches the packages against a store imported from the Debian OSV export. The goal is a
 # scan within 1.2 times the SBOM time.
 # Needs: root, mmdebstrap, umoci, hyperfine, and the export (default: the data set's copy).
 # Usage: bench/scan-vs-sbom.sh [RUNS [DEBIAN-OSV.tar.gz]]

@@ -15,7 +15,7 @@ namespace Drydock.Images.Scan;
 /// The annotation names the base but not its layer count, so the base manifest and config are
 /// read, but only from the registry the image itself came from: a scan never reaches a host the
 /// user did not name. When the base cannot be read that way (another registry, an OCI layout
-/// or archive without it), no split is made and a warning says to pass <c>--base-layers</c>.
+/// or archive without it), no split is made and a warning suggests <c>--base-layers</c>.
 /// The base's diff_ids must be the image's bottom diff_ids, else the annotation is wrong and
 /// is not used.
 /// </remarks>

@@ -91,16 +91,19 @@ public sealed class ImageScanner(AdvisoryStore store, TimeProvider? clock = null
     }
 
     private static ScanResult Empty(Distro? distro, ImageInventoryResult inventory, BaseImage? baseImage,
-        string warning) => new()
+        string warning)
     {
-        Base = baseImage,
-        Distro = distro,
-        Namespace = null,
-        HasData = false,
-        EndOfLife = false,
-        PackageCount = inventory.Packages.Count,
-        Findings = [],
-        Filtered = 0,
-        Warnings = [warning],
-    };
+        return new ScanResult
+        {
+            Base = baseImage,
+            Distro = distro,
+            Namespace = null,
+            HasData = false,
+            EndOfLife = false,
+            PackageCount = inventory.Packages.Count,
+            Findings = [],
+            Filtered = 0,
+            Warnings = [warning],
+        };
+    }
 }

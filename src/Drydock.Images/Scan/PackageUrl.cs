@@ -61,9 +61,9 @@ internal sealed record PackageUrl(string Type, string? Namespace, string Name, s
 
     /// <summary>
     /// Whether this purl names the installed package: the same package type, the binary name
-    /// with its version, or the source name with the source version (Debian and Alpine state
-    /// most VEX about source packages). A purl without a version covers every version, and an
-    /// <c>arch</c> qualifier must match when both sides give one.
+    /// with its version, or the source name with the source version, because distribution
+    /// advisories (and so many VEX documents) name source packages. A purl without a version
+    /// covers every version, and an <c>arch</c> qualifier must match when both sides give one.
     /// </summary>
     public bool Matches(PackageQuery package)
     {
@@ -84,7 +84,7 @@ internal sealed record PackageUrl(string Type, string? Namespace, string Name, s
                 && (Version is null || Version == (package.SourceVersion ?? package.Version)));
     }
 
-    // rpm purls carry VERSION-RELEASE with the epoch as a qualifier, while the query holds
+    // rpm purls carry VERSION-RELEASE with the epoch as a qualifier, while the query contains
     // EPOCH:VERSION-RELEASE; dpkg and apk purls carry the version as installed.
     private string BinaryVersion(PackageQuery package)
     {

@@ -9,8 +9,8 @@ namespace Drydock.Images.Scan;
 /// names the finding's vulnerability (or an alias or advisory of it) and either has no
 /// products, names the image (by reference, manifest digest, <c>pkg:oci</c> purl or sha-256
 /// hash, optionally narrowed by subcomponents to the package), or names the package by purl.
-/// Among applicable statements the latest one wins, as OpenVEX 0.2.0 orders them by time;
-/// statements without a time count as oldest, and file order breaks ties.
+/// Among applicable statements the latest one wins, because OpenVEX 0.2.0 orders them by time.
+/// Statements without a time count as oldest, and file order breaks ties.
 /// </summary>
 public sealed class VexFilter
 {

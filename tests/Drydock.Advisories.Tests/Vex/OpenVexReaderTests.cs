@@ -57,7 +57,7 @@ public sealed class OpenVexReaderTests
         Assert.Equal(["CVE-2015-0001"], second.Vulnerabilities);
         Assert.Equal(VexStatus.Fixed, second.Status);
         Assert.Empty(second.Products);
-        // The document's time, 18:02:03 at -06:00, stands in for the statement's.
+        // The document's time, 18:02:03 at -06:00, is used for the statement.
         Assert.Equal(new DateTimeOffset(2023, 1, 9, 0, 2, 3, TimeSpan.Zero).ToUnixTimeSeconds(),
             second.Timestamp!.Value.ToUnixTimeSeconds());
     }

@@ -5,8 +5,8 @@ using Drydock.Testing;
 namespace Drydock.Cli.Tests.Scan;
 
 /// <summary>
-/// <c>drydock db update</c> against Python's http.server on 127.0.0.1, which answers
-/// If-Modified-Since with 304 as a feed host does.
+/// <c>drydock db update</c> against Python's http.server on 127.0.0.1, which replies
+/// to If-Modified-Since with 304 as a feed host does.
 /// </summary>
 public sealed class DbUpdateCommandTests : IDisposable
 {
