@@ -44,6 +44,60 @@ public sealed record FeedDefinition(Uri Url, string FileName)
         return feeds;
     }
 
+    /// <summary>
+    /// Reads one <c>FILE-NAME=URL</c> option value, as <c>drydock db update --feed</c> takes it.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The value is not a relative file name and an http(s) URL.</exception>
+    public static FeedDefinition ParseOption(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var equals = value.IndexOf('=', StringComparison.Ordinal);
+        if (equals > 0
+            && Uri.TryCreate(value[(equals + 1)..], UriKind.Absolute, out var url)
+            && url.Scheme is ("http" or "https")
+            && IsSafeRelativePath(value[..equals]))
+        {
+            return new FeedDefinition(url, value[..equals]);
+        }
+
+        throw new InvalidDataException($"The feed '{value}' is invalid. Write it as FILE-NAME=URL with a relative "
+            + "file name and an http(s) URL, for example 'debian-osv.zip=https://…/all.zip'.");
+    }
+
+    /// <summary>
+    /// Applies <paramref name="overrides"/> to <paramref name="feeds"/>: a feed with the same
+    /// file name gets the override's URL, and other overrides are added at the end.
+    /// </summary>
+    public static IReadOnlyList<FeedDefinition> Override(
+        IReadOnlyList<FeedDefinition> feeds, IReadOnlyList<FeedDefinition> overrides)
+    {
+        ArgumentNullException.ThrowIfNull(feeds);
+        ArgumentNullException.ThrowIfNull(overrides);
+        var byName = overrides.ToDictionary(feed => feed.FileName, StringComparer.Ordinal);
+        var result = feeds.Select(feed => byName.Remove(feed.FileName, out var replacement) ? replacement : feed)
+            .ToList();
+        result.AddRange(overrides.Where(feed => byName.ContainsKey(feed.FileName)));
+        return result;
+    }
+
+    /// <summary>
+    /// The feed list read when <c>--feeds</c> is not given: <c>$XDG_CONFIG_HOME/drydock/feeds.list</c>,
+    /// else <c>~/.config/drydock/feeds.list</c>.
+    /// </summary>
+    public static string DefaultListPath
+    {
+        get
+        {
+            var config = Environment.GetEnvironmentVariable("XDG_CONFIG_HOME");
+            if (string.IsNullOrEmpty(config))
+            {
+                config = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".config");
+            }
+
+            return Path.Combine(config, "drydock", "feeds.list");
+        }
+    }
+
     private static bool IsSafeRelativePath(string path) =>
         !Path.IsPathRooted(path)
         && path.Split('/', '\\').All(part => part.Length > 0 && part != "." && part != "..");

@@ -54,21 +54,25 @@ internal static class DbCommand
 
     private static Command CreateUpdate(Option<string?> database)
     {
-        var feeds = new Option<string>("--feeds")
+        var feeds = new Option<string?>("--feeds")
         {
-            Description = "A feed list: one 'FILE-NAME URL' a line. docs/advisories.md lists the official feeds.",
-            Required = true,
+            Description = "A feed list: one 'FILE-NAME URL' a line (default: $XDG_CONFIG_HOME/drydock/feeds.list, "
+                + "else ~/.config/drydock/feeds.list). docs/feeds/official.list lists the official feeds.",
+        };
+        var feed = new Option<string[]>("--feed")
+        {
+            Description = "A feed as FILE-NAME=URL; replaces the list's feed of that file name or adds one. "
+                + "Repeat for several feeds.",
         };
         var command = new Command(
             "update", "Download the listed feeds when they changed (ETag, If-Modified-Since) and import them.")
         {
-            feeds,
+            feeds, feed,
         };
         CommandRunner.SetAction(command, async (parseResult, context, cancellationToken) =>
         {
-            var listPath = parseResult.GetValue(feeds)!;
-            var list = FeedDefinition.ParseList(
-                await File.ReadAllTextAsync(listPath, cancellationToken).ConfigureAwait(false), listPath);
+            var list = await ReadFeedsAsync(parseResult.GetValue(feeds),
+                parseResult.GetValue(feed) ?? [], cancellationToken).ConfigureAwait(false);
             using var store = AdvisoryStore.Open(parseResult.GetValue(database));
             var downloads = Path.Combine(Path.GetDirectoryName(store.Path)!, "feeds");
             using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
@@ -86,6 +90,26 @@ internal static class DbCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    // The list comes from --feeds, else from the user's config file; --feed entries override it.
+    // Drydock has no built-in list, so an update reaches only hosts the user named.
+    private static async Task<IReadOnlyList<FeedDefinition>> ReadFeedsAsync(string? listPath, string[] options,
+        CancellationToken cancellationToken)
+    {
+        var overrides = options.Select(FeedDefinition.ParseOption).ToList();
+        var path = listPath ?? FeedDefinition.DefaultListPath;
+        IReadOnlyList<FeedDefinition> list = [];
+        if (listPath is not null || File.Exists(path))
+        {
+            list = FeedDefinition.ParseList(
+                await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false), path);
+        }
+
+        var result = FeedDefinition.Override(list, overrides);
+        return result.Count > 0 ? result : throw new ArgumentException(
+            $"No feeds to update: '{path}' does not exist and no --feed was given. Copy docs/feeds/official.list "
+            + "there, or pass --feeds FILE or --feed FILE-NAME=URL.");
     }
 
     private static Command CreateStatus(Option<string?> database)

@@ -113,17 +113,17 @@ internal static class SbomCommand
         }
     }
 
-    private static string? PlatformOf(ImageConfig config) => config.Os is null || config.Architecture is null
+    internal static string? PlatformOf(ImageConfig config) => config.Os is null || config.Architecture is null
         ? null
         : config.Variant is null ? $"{config.Os}/{config.Architecture}" : $"{config.Os}/{config.Architecture}/{config.Variant}";
 
-    private static string ToolVersion() =>
+    internal static string ToolVersion() =>
         typeof(SbomCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
             .Split('+')[0] ?? "0.0.0";
 
     // SOURCE_DATE_EPOCH (reproducible-builds.org/specs/source-date-epoch) fixes the time written
     // into the documents, so two runs over one image give the same bytes.
-    private static DateTimeOffset Timestamp() =>
+    internal static DateTimeOffset Timestamp() =>
         long.TryParse(Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH"), out var seconds)
             ? DateTimeOffset.FromUnixTimeSeconds(seconds)
             : DateTimeOffset.UtcNow;

@@ -15,24 +15,31 @@ public sealed class ImageScanner(AdvisoryStore store, TimeProvider? clock = null
 {
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
-    public ScanResult Scan(ImageInventoryResult inventory, ScanFilter? filter = null)
+    /// <summary>Matches the inventory's packages and applies VEX statements, then the filters.</summary>
+    /// <param name="inventory">The image's packages with their layers.</param>
+    /// <param name="filter">The filters and VEX statements; none by default.</param>
+    /// <param name="image">The image's name and digest, which VEX products are compared with.</param>
+    /// <param name="baseImage">The layers that came from the base image, when known.</param>
+    public ScanResult Scan(ImageInventoryResult inventory, ScanFilter? filter = null, ScanImage? image = null,
+        BaseImage? baseImage = null)
     {
         ArgumentNullException.ThrowIfNull(inventory);
         filter ??= new ScanFilter();
+        image ??= new ScanImage("image", null);
         var distro = DistroDetector.Detect(path => inventory.ReleaseFiles.GetValueOrDefault(path));
         if (distro is null || !AdvisoryNamespace.TryParse(distro.Namespace, out var ns))
         {
-            return Empty(distro, inventory, "The image names no known distribution (no /etc/os-release or "
+            return Empty(distro, inventory, baseImage, "The image names no known distribution (no /etc/os-release or "
                 + "similar file was recognised), so its packages could not be matched against any advisories.");
         }
 
         var today = DateOnly.FromDateTime(_clock.GetUtcNow().UtcDateTime);
         var queries = inventory.Packages.Select(p => PackageQuery.FromInstalled(p.Package)).ToList();
         var match = new AdvisoryMatcher(store, _clock).Match(ns, queries);
-        var layers = new Dictionary<PackageQuery, ImagePackage>(ReferenceEqualityComparer.Instance);
+        var positions = new Dictionary<PackageQuery, int>(ReferenceEqualityComparer.Instance);
         for (var i = 0; i < queries.Count; i++)
         {
-            layers[queries[i]] = inventory.Packages[i];
+            positions[queries[i]] = i;
         }
 
         var warnings = new List<string>();
@@ -45,8 +52,22 @@ public sealed class ImageScanner(AdvisoryStore store, TimeProvider? clock = null
         }
 
         warnings.AddRange(match.Warnings);
-        var kept = match.Findings.Where(filter.Keeps).ToList();
-        var dropped = match.Findings.Count(f => f.Verdict != Verdict.NotAffected) - kept.Count;
+        var reportable = new List<ScanFinding>();
+        var suppressed = new List<SuppressedFinding>();
+        foreach (var finding in match.Findings.Where(f => f.Verdict != Verdict.NotAffected))
+        {
+            var attributed = Attribute(finding, inventory, positions[finding.Package]);
+            if (filter.Vex?.Decide(finding, image) is { Suppresses: true } statement)
+            {
+                suppressed.Add(new SuppressedFinding(attributed, statement));
+            }
+            else
+            {
+                reportable.Add(attributed);
+            }
+        }
+
+        var kept = reportable.Where(f => filter.Keeps(f.Finding)).ToList();
         return new ScanResult
         {
             Distro = distro,
@@ -55,24 +76,34 @@ public sealed class ImageScanner(AdvisoryStore store, TimeProvider? clock = null
             EndOfLife = endOfLife,
             SupportEnd = match.SupportEnd ?? distro.EndOfLife,
             PackageCount = queries.Count,
-            Findings = kept.Select(f => Attribute(f, layers[f.Package])).ToList(),
-            Filtered = dropped,
+            Findings = kept,
+            Filtered = reportable.Count - kept.Count,
+            Suppressed = suppressed,
+            Base = baseImage,
             Warnings = warnings,
         };
     }
 
-    private static ScanFinding Attribute(Finding finding, ImagePackage package) =>
-        new(finding, package.LayerIndex, package.LayerDiffId);
-
-    private static ScanResult Empty(Distro? distro, ImageInventoryResult inventory, string warning) => new()
+    private static ScanFinding Attribute(Finding finding, ImageInventoryResult inventory, int position)
     {
-        Distro = distro,
-        Namespace = null,
-        HasData = false,
-        EndOfLife = false,
-        PackageCount = inventory.Packages.Count,
-        Findings = [],
-        Filtered = 0,
-        Warnings = [warning],
-    };
+        var package = inventory.Packages[position];
+        return new ScanFinding(finding, package.LayerIndex, package.LayerDiffId) { PackageIndex = position };
+    }
+
+    private static ScanResult Empty(Distro? distro, ImageInventoryResult inventory, BaseImage? baseImage,
+        string warning)
+    {
+        return new ScanResult
+        {
+            Base = baseImage,
+            Distro = distro,
+            Namespace = null,
+            HasData = false,
+            EndOfLife = false,
+            PackageCount = inventory.Packages.Count,
+            Findings = [],
+            Filtered = 0,
+            Warnings = [warning],
+        };
+    }
 }

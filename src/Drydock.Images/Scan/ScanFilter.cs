@@ -11,6 +11,9 @@ public sealed record ScanFilter
     /// <summary>Drops findings without a fix in the release: open, will not fix, unimportant.</summary>
     public bool IgnoreUnfixed { get; init; }
 
+    /// <summary>VEX statements; a <c>not_affected</c> or <c>fixed</c> one suppresses the findings it covers.</summary>
+    public VexFilter? Vex { get; init; }
+
     /// <summary>Returns true when the report keeps <paramref name="finding"/>; not-affected ones never stay.</summary>
     public bool Keeps(Finding finding) =>
         finding.Verdict != Verdict.NotAffected

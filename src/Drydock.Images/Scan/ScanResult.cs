@@ -1,4 +1,5 @@
 using Drydock.Advisories;
+using Drydock.Advisories.Vex;
 using Drydock.Oci;
 using Drydock.Packages.Distros;
 
@@ -8,7 +9,16 @@ namespace Drydock.Images.Scan;
 /// <param name="Finding">The matcher's finding, with the distribution's verdict.</param>
 /// <param name="LayerIndex">The position of that layer, 0 for the bottom one.</param>
 /// <param name="LayerDiffId">The layer's diff_id, or null when the image does not record it.</param>
-public sealed record ScanFinding(Finding Finding, int LayerIndex, Digest? LayerDiffId);
+public sealed record ScanFinding(Finding Finding, int LayerIndex, Digest? LayerDiffId)
+{
+    /// <summary>The package's position in the inventory's package list, for reports that list both.</summary>
+    public int? PackageIndex { get; init; }
+}
+
+/// <summary>A finding that a VEX statement removed from the report.</summary>
+/// <param name="Finding">The finding as the matcher made it.</param>
+/// <param name="Statement">The <c>not_affected</c> or <c>fixed</c> statement that decided it.</param>
+public sealed record SuppressedFinding(ScanFinding Finding, VexStatement Statement);
 
 /// <summary>What a scan found in an image, and why it may be incomplete.</summary>
 public sealed class ScanResult
@@ -37,8 +47,17 @@ public sealed class ScanResult
     /// <summary>Findings the filters removed.</summary>
     public required int Filtered { get; init; }
 
+    /// <summary>Findings that VEX statements removed, before the filters ran.</summary>
+    public IReadOnlyList<SuppressedFinding> Suppressed { get; init; } = [];
+
+    /// <summary>The layers that came from the base image, when known.</summary>
+    public BaseImage? Base { get; init; }
+
     /// <summary>Sentences about data gaps, end of life and skipped packages.</summary>
     public required IReadOnlyList<string> Warnings { get; init; }
+
+    /// <summary>Whether the finding came from the base image; null when the base is not known.</summary>
+    public bool? FromBase(ScanFinding finding) => Base?.Contains(finding);
 
     /// <summary>
     /// What the scan means for a gate. Missing data outranks end of life, which outranks

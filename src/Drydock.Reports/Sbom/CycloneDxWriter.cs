@@ -17,7 +17,9 @@ internal static class CycloneDxWriter
     private const string ImageReference = "image";
     private const string OsReference = "operating-system";
 
-    public static void Write(SbomDocument document, Utf8JsonWriter json)
+    /// <summary>Writes the SBOM; <paramref name="extend"/> adds top-level fields after the dependencies.</summary>
+    public static void Write(SbomDocument document, Utf8JsonWriter json,
+        Action<IReadOnlyList<(string Purl, string Reference)>>? extend = null)
     {
         var references = PackageUrls.BuildAll(document.Inventory.Packages, document.Distro);
         json.WriteStartObject();
@@ -37,6 +39,7 @@ internal static class CycloneDxWriter
 
         json.WriteEndArray();
         WriteDependencies(document, references, json);
+        extend?.Invoke(references);
         json.WriteEndObject();
     }
 

@@ -31,7 +31,13 @@ internal static class ScanTableWriter
                     $" (source {first.Finding.MatchedName} {first.Finding.MatchedVersion})");
             }
 
-            text.Append(CultureInfo.InvariantCulture, $" layer {first.LayerIndex}\n");
+            var origin = result.FromBase(first) switch
+            {
+                true => " (base)",
+                false => " (application)",
+                null => "",
+            };
+            text.Append(CultureInfo.InvariantCulture, $" layer {first.LayerIndex}{origin}\n");
             foreach (var finding in group.Select(f => f.Finding))
             {
                 var mark = finding.Verdict == Verdict.Fixable ? '*' : ' ';
@@ -48,6 +54,25 @@ internal static class ScanTableWriter
         text.Append(string.Join(", ", ScanWriter.Summary(result)
             .Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Count} {ScanWriter.Name(s.Severity)}"))));
         text.Append('\n');
+        if (result.Base is { } baseImage)
+        {
+            text.Append(CultureInfo.InvariantCulture,
+                $"{result.Findings.Count(f => result.FromBase(f) == true)} from the base image (bottom "
+                + $"{baseImage.LayerCount} layers, from {baseImage.Origin}), "
+                + $"{result.Findings.Count(f => result.FromBase(f) == false)} added by the application layers\n");
+        }
+
+        if (result.Suppressed.Count > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{result.Suppressed.Count} findings suppressed by VEX:\n");
+            foreach (var suppressed in result.Suppressed)
+            {
+                var finding = suppressed.Finding.Finding;
+                text.Append(CultureInfo.InvariantCulture, $"  {finding.Vulnerability,-18} {finding.Package.Name} "
+                    + $"{finding.Package.Version}: {ScanWriter.VexExplanation(suppressed.Statement)}\n");
+            }
+        }
+
         return text.ToString();
     }
 }

@@ -2,11 +2,15 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Drydock.Advisories;
+using Drydock.Advisories.Vex;
 using Drydock.Images.Scan;
 
 namespace Drydock.Reports.Scan;
 
-/// <summary>Writes a scan as a table grouped by package or as the JSON documented in docs/scan-json.md.</summary>
+/// <summary>
+/// Writes a scan as a table grouped by package, as the JSON documented in docs/scan-json.md,
+/// as SARIF 2.1.0 or as a CycloneDX 1.6 SBOM with vulnerabilities.
+/// </summary>
 public static class ScanWriter
 {
     private static readonly JsonWriterOptions _jsonOptions = new()
@@ -26,7 +30,18 @@ public static class ScanWriter
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, _jsonOptions))
         {
-            WriteJson(document, json);
+            switch (format)
+            {
+                case ScanFormat.Sarif:
+                    SarifWriter.Write(document, json);
+                    break;
+                case ScanFormat.CycloneDx:
+                    ScanCycloneDxWriter.Write(document, json);
+                    break;
+                default:
+                    WriteJson(document, json);
+                    break;
+            }
         }
 
         return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
@@ -45,6 +60,8 @@ public static class ScanWriter
         WriteOptional(json, "supportEnd", result.SupportEnd?.ToString("yyyy-MM-dd", null));
         json.WriteNumber("packages", result.PackageCount);
         json.WriteNumber("filtered", result.Filtered);
+        json.WriteNumber("suppressed", result.Suppressed.Count);
+        WriteBase(result, json);
         json.WriteStartArray("warnings");
         foreach (var warning in result.Warnings)
         {
@@ -62,14 +79,54 @@ public static class ScanWriter
         json.WriteStartArray("findings");
         foreach (var finding in result.Findings)
         {
-            WriteFinding(json, finding);
+            WriteFinding(json, result, finding);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteStartArray("suppressedFindings");
+        foreach (var suppressed in result.Suppressed)
+        {
+            WriteFinding(json, result, suppressed.Finding);
+            WriteVex(json, suppressed.Statement);
+            json.WriteEndObject();
         }
 
         json.WriteEndArray();
         json.WriteEndObject();
     }
 
-    private static void WriteFinding(Utf8JsonWriter json, ScanFinding scanFinding)
+    private static void WriteBase(ScanResult result, Utf8JsonWriter json)
+    {
+        if (result.Base is not { } baseImage)
+        {
+            json.WriteNull("base");
+            return;
+        }
+
+        json.WriteStartObject("base");
+        json.WriteString("origin", baseImage.Origin);
+        WriteOptional(json, "name", baseImage.Name);
+        WriteOptional(json, "manifestDigest", baseImage.ManifestDigest?.ToString());
+        json.WriteNumber("layers", baseImage.LayerCount);
+        json.WriteNumber("baseFindings", result.Findings.Count(f => result.FromBase(f) == true));
+        json.WriteNumber("applicationFindings", result.Findings.Count(f => result.FromBase(f) == false));
+        json.WriteEndObject();
+    }
+
+    private static void WriteVex(Utf8JsonWriter json, VexStatement statement)
+    {
+        json.WriteStartObject("vex");
+        json.WriteString("status", statement.Status == VexStatus.Fixed ? "fixed" : "not_affected");
+        WriteOptional(json, "justification", statement.Justification);
+        WriteOptional(json, "statement", statement.Statement);
+        json.WriteString("document", statement.DocumentId);
+        json.WriteString("location", statement.Location);
+        json.WriteEndObject();
+    }
+
+    // The object is left open so that suppressed findings can add their VEX statement.
+    private static void WriteFinding(Utf8JsonWriter json, ScanResult result, ScanFinding scanFinding)
     {
         var finding = scanFinding.Finding;
         json.WriteStartObject();
@@ -88,7 +145,22 @@ public static class ScanWriter
         WriteOptional(json, "cvss", finding.Cvss);
         json.WriteNumber("layerIndex", scanFinding.LayerIndex);
         WriteOptional(json, "layerDiffId", scanFinding.LayerDiffId?.ToString());
-        json.WriteEndObject();
+        if (result.FromBase(scanFinding) is { } fromBase)
+        {
+            json.WriteBoolean("fromBase", fromBase);
+        }
+        else
+        {
+            json.WriteNull("fromBase");
+        }
+    }
+
+    /// <summary>The statement's status, justification and text in one line, for tables and SARIF.</summary>
+    internal static string VexExplanation(VexStatement statement)
+    {
+        var status = statement.Status == VexStatus.Fixed ? "fixed" : "not_affected";
+        var text = statement.Justification is { } justification ? $"{status}: {justification}" : status;
+        return statement.Statement is { } note ? $"{text} ({note})" : text;
     }
 
     /// <summary>Counts the findings of each severity, most severe first.</summary>

@@ -1,5 +1,5 @@
-// Validates a CycloneDX 1.6 or SPDX 2.3 JSON document with validators from npm.
-// Usage: node validate.cjs cyclonedx|spdx FILE   (exit 0 valid, 1 invalid, 2 validators missing)
+// Validates a CycloneDX 1.6, SPDX 2.3 or SARIF 2.1.0 JSON document with validators from npm.
+// Usage: node validate.cjs cyclonedx|spdx|sarif FILE   (exit 0 valid, 1 invalid, 2 validators missing)
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -17,6 +17,7 @@ async function main() {
     libraries = {
       cdx: load('@cyclonedx/cyclonedx-library'),
       Ajv: load('ajv').default,
+      Ajv2020: load('ajv/dist/2020').default,
       addFormats: load('ajv-formats').default,
     };
   } catch (error) {
@@ -35,8 +36,19 @@ async function main() {
     return;
   }
 
-  const schema = JSON.parse(fs.readFileSync(path.join(__dirname, 'spdx-schema-2.3.json'), 'utf8'));
-  const ajv = new libraries.Ajv({ allErrors: true, strict: false });
+  // The SARIF schema is the one the SARIF Multitool package ships (JSON Schema 2020-12).
+  const sarif = format === 'sarif';
+  const schemaFile = sarif
+    ? path.join(modules, 'node_modules', '@microsoft', 'sarif-multitool-linux', 'sarif-2.1.0.json')
+    : path.join(__dirname, 'spdx-schema-2.3.json');
+  if (sarif && !fs.existsSync(schemaFile)) {
+    console.error(`SARIF schema missing: ${schemaFile}`);
+    process.exit(2);
+  }
+  const schema = JSON.parse(fs.readFileSync(schemaFile, 'utf8'));
+  const ajv = sarif
+    ? new libraries.Ajv2020({ allErrors: true, strict: false })
+    : new libraries.Ajv({ allErrors: true, strict: false });
   libraries.addFormats(ajv);
   const validate = ajv.compile(schema);
   if (!validate(JSON.parse(text))) {
