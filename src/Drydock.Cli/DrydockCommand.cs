@@ -35,5 +35,6 @@ internal static class DrydockCommand
         yield return BuildCommand.Create();
         yield return LockCommand.Create();
         yield return ScanCommand.Create();
+        yield return UpdatesCommand.Create();
     }
 }
