@@ -36,5 +36,6 @@ internal static class DrydockCommand
         yield return LockCommand.Create();
         yield return ScanCommand.Create();
         yield return UpdatesCommand.Create();
+        yield return VerifyCommand.Create();
     }
 }

@@ -11,6 +11,10 @@ namespace Drydock.Images.Verify;
 /// </summary>
 internal sealed class DpkgChecks
 {
+    // Container runtimes create and mount these (OCI runtime spec v1.2, config-linux.md), so
+    // images often leave them out even though base-files owns them.
+    private static readonly string[] _runtimeMounts = ["/dev", "/proc", "/sys"];
+
     private readonly FileDigestTree _tree;
     private readonly List<VerifyProblem> _problems = [];
 
@@ -38,7 +42,7 @@ internal sealed class DpkgChecks
 
         var conffiles = entry.Conffiles.Select(c => c.Path).ToHashSet(StringComparer.Ordinal);
         var missing = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var path in (entry.Files ?? []).Where(p => p != "/." && !conffiles.Contains(p)))
+        foreach (var path in (entry.Files ?? []).Where(p => p != "/." && !conffiles.Contains(p) && !_runtimeMounts.Contains(p)))
         {
             if (_tree.KindOf(path) is null)
             {
@@ -100,7 +104,7 @@ internal sealed class DpkgChecks
 
         foreach (var (path, list) in owners.Where(o => o.Value.Count > 1).OrderBy(o => o.Key, StringComparer.Ordinal))
         {
-            if (_tree.KindOf(path) == LayerEntryKind.Directory || path == "/.")
+            if (_tree.KindOf(path, followFinal: true) == LayerEntryKind.Directory || path == "/.")
             {
                 continue;
             }
