@@ -61,5 +61,7 @@ internal static class DrydockCommand
         yield return BuildCommand.Create();
         yield return LockCommand.Create();
         yield return ScanCommand.Create();
+        yield return UpdatesCommand.Create();
+        yield return VerifyCommand.Create();
     }
 }

@@ -27,9 +27,16 @@ public sealed record AptUpdateRequest
     public IReadOnlyList<Keyring> ExtraKeyrings { get; init; } = [];
 }
 
-/// <summary>One line of <c>apt list --upgradable</c>: an installed package with a newer candidate.</summary>
+/// <summary>
+/// One line of <c>apt list --upgradable</c>: an installed package with a newer candidate. The
+/// architecture is the candidate's own, <c>all</c> included, as apt prints it.
+/// </summary>
 public sealed record UpgradablePackage(
-    string Name, string Architecture, DebianVersion Installed, DebianVersion Candidate, string Suite);
+    string Name, string Architecture, DebianVersion Installed, DebianVersion Candidate, string Suite)
+{
+    /// <summary>The Origin field of the candidate's Release file, or null when it has none.</summary>
+    public string? Origin { get; init; }
+}
 
 /// <summary>The upgradable packages of a root, the resolved upgrade and the data behind them.</summary>
 public sealed record AptUpgradePlan(
@@ -100,7 +107,11 @@ public sealed class AptClient
         {
             if (universe.Candidate(name, arch) is { Record: { } record } choice && choice.Version > installed.Version)
             {
-                upgradable.Add(new UpgradablePackage(name, arch, installed.Version, choice.Version, record.Release?.SourceSuite ?? ""));
+                var suite = record.Release?.SourceSuite ?? "";
+                upgradable.Add(new UpgradablePackage(name, record.Architecture, installed.Version, choice.Version, suite)
+                {
+                    Origin = record.Release?.Origin,
+                });
             }
         }
 

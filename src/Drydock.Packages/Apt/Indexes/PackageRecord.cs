@@ -36,6 +36,7 @@ public sealed class PackageRecord
     private IReadOnlyList<Relation>? _provides;
     private IReadOnlyList<Relation>? _breaks;
     private IReadOnlyList<Relation>? _conflicts;
+    private IReadOnlyList<Relation>? _replaces;
 
     public required string Name { get; init; }
 
@@ -122,6 +123,12 @@ public sealed class PackageRecord
     /// <summary>The undecoded value, turned into a string on first read.</summary>
     internal ReadOnlyMemory<byte> ConflictsTextUtf8 { private get => _conflictsTextUtf8; init => _conflictsTextUtf8 = value; }
 
+    /// <summary>
+    /// The Replaces field. Only readers of the dpkg database set it, because resolving
+    /// an upgrade does not use it.
+    /// </summary>
+    public string? ReplacesText { get; init; }
+
     /// <summary>The dpkg Status field (<c>install ok installed</c>), present in the dpkg status file only.</summary>
     public string? Status { get; init; }
 
@@ -137,6 +144,8 @@ public sealed class PackageRecord
     public IReadOnlyList<Relation> Breaks => _breaks ??= Flat(BreaksText, "Breaks");
 
     public IReadOnlyList<Relation> Conflicts => _conflicts ??= Flat(ConflictsText, "Conflicts");
+
+    public IReadOnlyList<Relation> Replaces => _replaces ??= Flat(ReplacesText, "Replaces");
 
     public override string ToString() => $"{Name}:{Architecture} {Version}";
 

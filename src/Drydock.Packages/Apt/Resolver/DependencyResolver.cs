@@ -91,6 +91,26 @@ public sealed class DependencyResolver
         return new ResolutionResult(Changes(), []);
     }
 
+    /// <summary>
+    /// Lists the Pre-Depends and Depends groups of installed packages that no installed package
+    /// satisfies, as <c>dpkg --audit</c> and <c>apt-get check</c> find them. Every installed
+    /// package counts, whatever its dpkg state.
+    /// </summary>
+    public IReadOnlyList<UnmetDependency> FindUnmetDependencies()
+    {
+        var unmet = new List<UnmetDependency>();
+        foreach (var ((name, arch), record) in _universe.Installed.OrderBy(p => p.Key))
+        {
+            foreach (var (field, groups) in new[] { ("Pre-Depends", record.PreDepends), ("Depends", record.Depends) })
+            {
+                unmet.AddRange(groups.Where(g => !IsSatisfied(g, record))
+                    .Select(g => new UnmetDependency(name, arch, field, string.Join(" | ", g))));
+            }
+        }
+
+        return unmet;
+    }
+
     private PackageRecord RequestedRecord(string request)
     {
         var colon = request.IndexOf(':', StringComparison.Ordinal);

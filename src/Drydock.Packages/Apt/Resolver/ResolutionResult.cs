@@ -25,6 +25,13 @@ public sealed record PackageChange(
 public sealed record KeptBackPackage(
     string Name, string Architecture, DebianVersion Installed, DebianVersion Candidate, IReadOnlyList<string> Chain);
 
+/// <summary>A dependency of an installed package that no installed package satisfies.</summary>
+/// <param name="Name">The installed package that declares the dependency.</param>
+/// <param name="Architecture">Its architecture key (the native one for <c>all</c>).</param>
+/// <param name="Field">Depends or Pre-Depends.</param>
+/// <param name="Relation">The unmet group as the field writes it, alternatives joined by " | ".</param>
+public sealed record UnmetDependency(string Name, string Architecture, string Field, string Relation);
+
 /// <summary>The changes of one resolution, sorted by name and architecture, and the packages kept back.</summary>
 public sealed record ResolutionResult(IReadOnlyList<PackageChange> Changes, IReadOnlyList<KeptBackPackage> KeptBack);
 
