@@ -44,13 +44,16 @@ public sealed partial class ImagePatcher
         var snapshot = await ImageSnapshot.ReadAsync(image, baseLayers, cancellationToken).ConfigureAwait(false);
         LogScanned(image.Manifest.Digest, baseLayers.Count, replacing);
 
+        var targets = options.Targets;
         var changes = await ResolveAsync(snapshot, options, cancellationToken).ConfigureAwait(false);
-        var baseDigest = image.ParsedManifest.Annotations?.GetValueOrDefault(PatchedImageBuilder.BaseDigestAnnotation)
+        IReadOnlyList<UnreachedTarget> unreached = targets is null ? [] : Unreached(targets, changes.Changes);
+        var baseDigest = PatchedImageBuilder.RecordedValue(image, PatchedImageBuilder.BaseDigestAnnotation)
             is { } recorded && replacing ? Digest.Parse(recorded) : image.Manifest.Digest;
         if (changes.Changes.Count == 0)
         {
-            return await NothingToPatchAsync(source, destination, image, options, changes, cancellationToken)
+            var nothing = await NothingToPatchAsync(source, destination, image, options, changes, cancellationToken)
                 .ConfigureAwait(false);
+            return nothing with { Unreached = unreached, Distribution = snapshot.OsReleaseId() };
         }
 
         var downloader = new DebDownloader(_http, options.CacheRoot);
@@ -89,6 +92,9 @@ public sealed partial class ImagePatcher
             ScriptsNotRun = planner.ScriptsNotRun,
             DpkgDistFiles = planner.DpkgDistFiles,
             ReplacedPreviousPatch = replacing,
+            Unreached = unreached,
+            Distribution = snapshot.OsReleaseId(),
+            Fixed = FixedVulnerabilities(packages, targets, unreached),
         };
     }
 
@@ -99,25 +105,33 @@ public sealed partial class ImagePatcher
         var plan = await client.PlanUpgradesAsync(
             new AptUpdateRequest
             {
-                Root = snapshot,
+                Root = new StatusDirectoryRoot(snapshot),
                 UseRootSources = options.UseImageSources,
                 ExtraSources = options.ExtraSources,
                 ExtraKeyrings = options.ExtraKeyrings,
             },
             cancellationToken).ConfigureAwait(false);
-        if (options.Packages is null)
+        IReadOnlyCollection<string>? requested = options.Targets is { } targets
+            ? [.. targets.Select(t => t.Package).Distinct().Where(n => plan.Universe.Installed.Keys.Any(k => k.Name == n))]
+            : options.Packages;
+        if (requested is null)
         {
             return plan.Upgrade;
         }
 
-        foreach (var name in options.Packages.Where(n => !plan.Universe.Installed.Keys.Any(k => k.Name == n)))
+        if (requested.Count == 0)
+        {
+            return new ResolutionResult([], []);
+        }
+
+        foreach (var name in requested.Where(n => !plan.Universe.Installed.Keys.Any(k => k.Name == n)))
         {
             throw new ArgumentException(
                 $"The package '{name}' is not installed in the image, so it cannot be upgraded. "
                 + "Name installed packages with --packages.", nameof(options));
         }
 
-        var result = new DependencyResolver(plan.Universe).Upgrade(options.Packages);
+        var result = new DependencyResolver(plan.Universe).Upgrade(requested);
         if (result.KeptBack.FirstOrDefault() is { } blocked)
         {
             var chain = blocked.Chain.Count > 0 ? blocked.Chain : [$"{blocked.Name} {blocked.Candidate}"];
@@ -128,6 +142,36 @@ public sealed partial class ImagePatcher
         }
 
         return result;
+    }
+
+    // A target is reached when the new version of its package comes from a source version at
+    // least as new as the fixed one, the version the security tracker names.
+    private static List<UnreachedTarget> Unreached(IReadOnlyList<PatchTarget> targets, IReadOnlyList<PackageChange> changes)
+    {
+        var unreached = new List<UnreachedTarget>();
+        foreach (var target in targets)
+        {
+            var change = changes.FirstOrDefault(c => c.Name == target.Package);
+            if (change is null)
+            {
+                unreached.Add(new UnreachedTarget(target, null, "no newer version in the repositories, or not installed"));
+            }
+            else if (change.Record.SourceVersion < target.FixedVersion && change.To < target.FixedVersion)
+            {
+                unreached.Add(new UnreachedTarget(target, change.To, "the newest version is older than the fix"));
+            }
+        }
+
+        return unreached;
+    }
+
+    private static List<(string, string)> FixedVulnerabilities(
+        IReadOnlyList<PatchedPackage> packages, IReadOnlyList<PatchTarget>? targets, IReadOnlyList<UnreachedTarget> unreached)
+    {
+        var found = targets is null
+            ? packages.SelectMany(p => p.Cves.Select(cve => (cve, p.Name)))
+            : targets.Where(t => !unreached.Any(u => u.Target == t)).Select(t => (t.Vulnerability, t.Package));
+        return [.. found.Distinct().Order()];
     }
 
     private static async Task<PatchResult> NothingToPatchAsync(
@@ -163,14 +207,20 @@ public sealed partial class ImagePatcher
     {
         var createdBy = PatchedImageBuilder.HistoryPrefix + " " + string.Join(", ", packages);
         var comment = scripts.Count == 0 ? null : "maintainer scripts not run: " + string.Join(", ", scripts);
-        var configBytes = PatchedImageBuilder.BuildConfig(image, replacing, layer, time, createdBy, comment);
+        var upgrades = string.Join(",", packages.Select(p => $"{p.Name}={p.To}"));
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [PatchedImageBuilder.BaseDigestAnnotation] = baseDigest.ToString(),
+            [PatchedImageBuilder.LayerAnnotation] = layer.Digest.ToString(),
+            [PatchedImageBuilder.UpgradesAnnotation] = upgrades,
+        };
+        var configBytes = PatchedImageBuilder.BuildConfig(image, replacing, layer, time, createdBy, comment, labels);
         var config = new Descriptor
         {
             MediaType = image.ParsedManifest.Config.MediaType,
             Digest = Digest.Compute(configBytes),
             Size = configBytes.Length,
         };
-        var upgrades = string.Join(",", packages.Select(p => $"{p.Name}={p.To}"));
         var manifest = PatchedImageBuilder.BuildManifest(image, replacing, layer, config, baseDigest, upgrades);
 
         var baseLayers = replacing ? image.ParsedManifest.Layers.SkipLast(1) : image.ParsedManifest.Layers;
