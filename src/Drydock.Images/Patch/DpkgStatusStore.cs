@@ -54,7 +54,7 @@ internal sealed class DpkgStatusStore
             && Path.GetExtension(path) is not (".md5sums" or ".list" or ".conffiles" or ".preinst"
                 or ".postinst" or ".prerm" or ".postrm" or ".triggers" or ".shlibs" or ".symbols"));
 
-    /// <summary>Returns the stanza of an installed package and the file that holds it.</summary>
+    /// <summary>Returns the stanza of an installed package and the file that contains it.</summary>
     public (string Stanza, string File)? Find(string name, string architecture)
     {
         foreach (var (file, editor) in _files)
@@ -84,6 +84,8 @@ internal sealed class DpkgStatusStore
         _changed.Add(file);
         if (PerPackage)
         {
+            // NOTE: a record file with several stanzas shares one md5sums file, which then
+            // holds only the last package written; distroless writes one stanza per file.
             _md5sums[file + ".md5sums"] = md5sums ?? [];
         }
     }

@@ -36,24 +36,66 @@ public sealed partial class ImagePatcher
     public async Task<PatchResult> PatchAsync(
         IImageSource source, IImageDestination destination, PatchOptions options, CancellationToken cancellationToken)
     {
-        // NOTE: one platform of an index is patched and written as a plain manifest; the other
-        // platforms and the index itself are not carried over.
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(destination);
+        ArgumentNullException.ThrowIfNull(options);
+        var root = await source.GetManifestAsync(cancellationToken).ConfigureAwait(false);
+        if (root.IsIndex && options.Platform is null)
+        {
+            return await new IndexPatcher(this).PatchAsync(source, destination, root, options, cancellationToken)
+                .ConfigureAwait(false);
+        }
+
         var image = await ResolvedImage.LoadAsync(source, options.Platform, cancellationToken).ConfigureAwait(false);
+        var (result, manifest) = await PatchImageAsync(source, destination, image, options, cancellationToken)
+            .ConfigureAwait(false);
+        if (manifest is null)
+        {
+            return await CopyUnchangedAsync(source, destination, result, options, cancellationToken).ConfigureAwait(false);
+        }
+
+        await destination.PutRootManifestAsync(manifest, cancellationToken).ConfigureAwait(false);
+        await destination.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
+    /// <summary>
+    /// Patches one image and writes its blobs to the destination. Returns the new manifest for
+    /// the caller to put and commit, or null when nothing needs an upgrade.
+    /// </summary>
+    internal async Task<(PatchResult Result, RawManifest? Manifest)> PatchImageAsync(
+        IImageSource source,
+        IImageDestination destination,
+        ResolvedImage image,
+        PatchOptions options,
+        CancellationToken cancellationToken)
+    {
         var replacing = PatchedImageBuilder.HasPatchLayer(image);
         var baseLayers = replacing ? image.Layers.Take(image.Layers.Count - 1).ToList() : image.Layers;
         var snapshot = await ImageSnapshot.ReadAsync(image, baseLayers, cancellationToken).ConfigureAwait(false);
         LogScanned(image.Manifest.Digest, baseLayers.Count, replacing);
+
+        // The image's own architecture picks the Packages indexes when it has no dpkg record.
+        if (image.Config.Architecture is { Length: > 0 } architecture)
+        {
+            options = options with { Apt = options.Apt with { Architecture = architecture } };
+        }
 
         var targets = options.Targets;
         var changes = await ResolveAsync(snapshot, options, cancellationToken).ConfigureAwait(false);
         IReadOnlyList<UnreachedTarget> unreached = targets is null ? [] : Unreached(targets, changes.Changes);
         var baseDigest = PatchedImageBuilder.RecordedValue(image, PatchedImageBuilder.BaseDigestAnnotation)
             is { } recorded && replacing ? Digest.Parse(recorded) : image.Manifest.Digest;
+        var result = new PatchResult
+        {
+            BaseDigest = baseDigest,
+            KeptBack = changes.KeptBack,
+            Unreached = unreached,
+            Distribution = snapshot.OsReleaseId(),
+        };
         if (changes.Changes.Count == 0)
         {
-            var nothing = await NothingToPatchAsync(source, destination, image, options, changes, cancellationToken)
-                .ConfigureAwait(false);
-            return nothing with { Unreached = unreached, Distribution = snapshot.OsReleaseId() };
+            return (result, null);
         }
 
         var downloader = new DebDownloader(_http, options.CacheRoot);
@@ -83,19 +125,15 @@ public sealed partial class ImagePatcher
         var manifest = await WriteAsync(
             source, destination, image, replacing, layer, time, packages, planner.ScriptsNotRun, baseDigest, cancellationToken)
             .ConfigureAwait(false);
-        return new PatchResult
+        return (result with
         {
-            BaseDigest = baseDigest,
             ManifestDigest = manifest.Digest,
             Packages = packages,
-            KeptBack = changes.KeptBack,
             ScriptsNotRun = planner.ScriptsNotRun,
             DpkgDistFiles = planner.DpkgDistFiles,
             ReplacedPreviousPatch = replacing,
-            Unreached = unreached,
-            Distribution = snapshot.OsReleaseId(),
             Fixed = FixedVulnerabilities(packages, targets, unreached),
-        };
+        }, manifest);
     }
 
     private async Task<ResolutionResult> ResolveAsync(
@@ -174,23 +212,22 @@ public sealed partial class ImagePatcher
         return [.. found.Distinct().Order()];
     }
 
-    private static async Task<PatchResult> NothingToPatchAsync(
+    /// <summary>Copies the image unchanged when the options request a copy, else writes nothing.</summary>
+    internal static async Task<PatchResult> CopyUnchangedAsync(
         IImageSource source,
         IImageDestination destination,
-        ResolvedImage image,
+        PatchResult result,
         PatchOptions options,
-        ResolutionResult changes,
         CancellationToken cancellationToken)
     {
-        Digest? written = null;
-        if (options.CopyWhenNothingToPatch)
+        if (!options.CopyWhenNothingToPatch)
         {
-            var copy = await ImageCopier.CopyAsync(source, destination, new CopyOptions(), cancellationToken)
-                .ConfigureAwait(false);
-            written = copy.Root.Digest;
+            return result;
         }
 
-        return new PatchResult { BaseDigest = image.Manifest.Digest, ManifestDigest = written, KeptBack = changes.KeptBack };
+        var copy = await ImageCopier.CopyAsync(source, destination, new CopyOptions(), cancellationToken)
+            .ConfigureAwait(false);
+        return result with { ManifestDigest = copy.Root.Digest };
     }
 
     private static async Task<RawManifest> WriteAsync(
@@ -240,8 +277,6 @@ public sealed partial class ImagePatcher
         }
 
         await destination.PutBlobAsync(config, new MemoryStream(configBytes), cancellationToken).ConfigureAwait(false);
-        await destination.PutRootManifestAsync(manifest, cancellationToken).ConfigureAwait(false);
-        await destination.CommitAsync(cancellationToken).ConfigureAwait(false);
         return manifest;
     }
 

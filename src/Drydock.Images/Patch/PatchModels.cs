@@ -96,8 +96,17 @@ public sealed record PatchResult
     /// </summary>
     public IReadOnlyList<(string Vulnerability, string Package)> Fixed { get; init; } = [];
 
+    /// <summary>
+    /// For a multi-platform index, each platform's own result (with a null manifest digest when
+    /// it needed nothing and was copied); empty for a single image.
+    /// </summary>
+    public IReadOnlyList<PlatformPatch> Platforms { get; init; } = [];
+
     /// <summary>Whether a previous Drydock patch layer was replaced rather than stacked upon.</summary>
     public bool ReplacedPreviousPatch { get; init; }
 
     public bool NothingToPatch => Packages.Count == 0;
 }
+
+/// <summary>What a patch of one platform of a multi-platform index did.</summary>
+public sealed record PlatformPatch(Platform Platform, PatchResult Result);
