@@ -37,11 +37,12 @@ internal sealed class DpkgConfiguration
     public bool HasFilters => _filters.Count > 0;
 
     /// <summary>
-    /// Returns whether dpkg skips a package path: the last filter whose glob matches decides,
-    /// and a directory stays when an include filter could match something inside it
-    /// (dpkg 1.21, src/main/filters.c).
+    /// Returns whether dpkg skips a package path: the last filter whose glob matches decides.
+    /// A skipped directory or symlink is kept when it starts with the literal part of an
+    /// include glob (the text before its first wildcard), since something inside may be
+    /// included (dpkg 1.21, src/main/filters.c).
     /// </summary>
-    public bool IsExcluded(string path, bool directory)
+    public bool IsExcluded(string path, bool directoryOrSymlink)
     {
         var skip = false;
         foreach (var (include, _, glob) in _filters)
@@ -52,12 +53,18 @@ internal sealed class DpkgConfiguration
             }
         }
 
-        if (skip && directory)
+        if (skip && directoryOrSymlink)
         {
-            skip = !_filters.Any(f => f.Include && f.Pattern.StartsWith(path, StringComparison.Ordinal));
+            skip = !_filters.Any(f => f.Include && path.StartsWith(LiteralPrefix(f.Pattern), StringComparison.Ordinal));
         }
 
         return skip;
+    }
+
+    private static string LiteralPrefix(string pattern)
+    {
+        var wildcard = pattern.IndexOfAny(['*', '?', '[', '\\']);
+        return (wildcard < 0 ? pattern : pattern[..wildcard]).TrimEnd('/');
     }
 
     /// <summary>Returns the recorded owner, group and mode of a path, or null.</summary>

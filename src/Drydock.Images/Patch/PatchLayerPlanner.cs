@@ -57,7 +57,7 @@ internal sealed class PatchLayerPlanner
             newPaths.Add(target);
 
             // A filtered path is still the package's, so the old copy, if any, is not deleted.
-            if (_config.IsExcluded("/" + entry.Path, entry.Type == TarEntryType.Directory))
+            if (_config.IsExcluded("/" + entry.Path, entry.Type is TarEntryType.Directory or TarEntryType.SymbolicLink))
             {
                 _kept.Add(target);
                 continue;

@@ -69,10 +69,18 @@ public sealed class MultiPlatformTests(PatchFixture fixture) : IClassFixture<Pat
 
     private async Task<(string Index, Digest Arm64)> PushIndexAsync(string tag)
     {
+        // A registry resolves an index's children in the index's own repository.
+        var amd64Reference = Reference(tag + "-amd64");
+        await using (var from = ImageTransports.OpenSource(fixture.Image, fixture.Options))
+        await using (var to = ImageTransports.OpenDestination(amd64Reference, fixture.Options))
+        {
+            await ImageCopier.CopyAsync(from, to, new CopyOptions(), Cancellation);
+        }
+
         var arm64Reference = Reference(tag + "-arm64");
         await fixture.PushRootAsync(Arm64Root(), arm64Reference, "arm64");
         var children = new JsonArray();
-        foreach (var (child, architecture) in new[] { (fixture.Image, "amd64"), (arm64Reference, "arm64") })
+        foreach (var (child, architecture) in new[] { (amd64Reference, "amd64"), (arm64Reference, "arm64") })
         {
             await using var source = ImageTransports.OpenSource(child, fixture.Options);
             var manifest = await source.GetManifestAsync(Cancellation);
