@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net;
 using Drydock.Oci;
 using Drydock.Oci.Registry;
+using Drydock.Packages.Apt.Resolver;
 
 namespace Drydock.Cli;
 
@@ -21,6 +22,12 @@ internal static class ExitCodes
 
     /// <summary>The registry refused the credentials or lacks permission.</summary>
     public const int Unauthorized = 4;
+
+    /// <summary>
+    /// The packages requested cannot be installed together: a dependency is missing or
+    /// conflicts. Codes 5 and 6 belong to <c>drydock scan</c>.
+    /// </summary>
+    public const int Unsatisfiable = 7;
 
     /// <summary>Interrupted, as shells report SIGINT.</summary>
     public const int Cancelled = 130;
@@ -76,6 +83,7 @@ internal static class CommandRunner
         RegistryException { StatusCode: HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden } =>
             ExitCodes.Unauthorized,
         RegistryException { StatusCode: HttpStatusCode.NotFound } => ExitCodes.NotFound,
+        UnsatisfiableDependencyException => ExitCodes.Unsatisfiable,
         FileNotFoundException or DirectoryNotFoundException or KeyNotFoundException => ExitCodes.NotFound,
         FormatException or ArgumentException => ExitCodes.Usage,
         NotSupportedException => ExitCodes.Usage,

@@ -1,6 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
+using Drydock.Advisories.Store;
+using Drydock.Images.Inventory;
 using Drydock.Images.Patch;
+using Drydock.Images.Scan;
+using Drydock.Oci.Layers;
 using Drydock.Oci.References;
 using Drydock.Oci.Transports;
 using Drydock.Packages.Apt.Sources;
@@ -51,9 +55,36 @@ internal static class PatchCommand
                 + "which Drydock does not run.",
         };
 
+        var report = new Option<string?>("--report")
+        {
+            Description = "Upgrade only the packages of the fixable findings in this drydock scan JSON "
+                + "or Trivy JSON report, and list the findings the upgrades do not fix.",
+        };
+        var onlyFixable = new Option<bool>("--only-fixable-cves")
+        {
+            Description = "Scan the image against the advisory database first and upgrade only the "
+                + "packages with a fixable finding.",
+        };
+        var database = new Option<string?>("--db")
+        {
+            Description = "The advisory database for --only-fixable-cves (default: "
+                + "$DRYDOCK_CACHE_DIR/advisories.db, else ~/.cache/drydock/advisories.db).",
+        };
+        var vexOutput = new Option<string?>("--vex-output")
+        {
+            Description = "Write an OpenVEX document of the fixed vulnerabilities to this file "
+                + "(default for an oci: output: beside the layout, as DIR.TAG.openvex.json).",
+        };
+        var sbomOutput = new Option<string?>("--sbom-output")
+        {
+            Description = "Write a CycloneDX SBOM of the patched image to this file "
+                + "(default for an oci: output: beside the layout, as DIR.TAG.cdx.json).",
+        };
+
         var command = new Command("patch", "Upgrade an image's Debian packages as apt and dpkg would, as one new layer.")
         {
-            image, output, repos, keyrings, packages, noImageSources, strictScripts,
+            image, output, repos, keyrings, packages, noImageSources, strictScripts, report, onlyFixable, database,
+            vexOutput, sbomOutput,
         };
         CommandRunner.SetAction(command, async (parseResult, context, cancellationToken) =>
         {
@@ -61,8 +92,19 @@ internal static class PatchCommand
             var location = parseResult.GetValue(image)!;
             var explicitOutput = parseResult.GetValue(output);
             var target = explicitOutput ?? DefaultOutput(location);
+            if (parseResult.GetValue(report) is not null && parseResult.GetValue(onlyFixable))
+            {
+                throw new ArgumentException("Give --report or --only-fixable-cves, not both.");
+            }
+
+            var targets = parseResult.GetValue(report) is { } reportPath ? PatchTargets.ReadReport(reportPath)
+                : parseResult.GetValue(onlyFixable)
+                    ? await ScanTargetsAsync(location, transport, parseResult, parseResult.GetValue(database), context,
+                        cancellationToken)
+                    : null;
             var options = new PatchOptions
             {
+                Targets = targets,
                 Packages = parseResult.GetValue(packages)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 UseImageSources = !parseResult.GetValue(noImageSources),
                 ExtraSources = [.. (parseResult.GetValue(repos) ?? []).Select(line => SourcesListParser.ParseLine(line))],
@@ -75,15 +117,22 @@ internal static class PatchCommand
 
             using var http = new HttpClient();
             var patcher = new ImagePatcher(http, context.LoggerFactory.CreateLogger("Drydock.Images.Patch"));
+            PatchResult result;
             var from = ImageTransports.OpenSource(location, transport);
             await using (from.ConfigureAwait(false))
             {
                 var to = ImageTransports.OpenDestination(target, transport);
                 await using (to.ConfigureAwait(false))
                 {
-                    var result = await patcher.PatchAsync(from, to, options, cancellationToken);
+                    result = await patcher.PatchAsync(from, to, options, cancellationToken);
                     await PrintAsync(context.Stdout, result, to.Name);
                 }
+            }
+
+            if (result.ManifestDigest is not null && !result.NothingToPatch)
+            {
+                var outputs = new PatchOutputs(target, parseResult.GetValue(vexOutput), parseResult.GetValue(sbomOutput));
+                await outputs.WriteAsync(result, transport, GlobalOptions.GetPlatform(parseResult), context, cancellationToken);
             }
 
             return ExitCodes.Success;
@@ -103,6 +152,33 @@ internal static class PatchCommand
             _ => throw new ArgumentException(
                 $"The image '{location}' is an archive, so the patched image needs a place: give --output."),
         };
+    }
+
+    private static async Task<IReadOnlyList<PatchTarget>> ScanTargetsAsync(
+        string location,
+        ImageTransportOptions transport,
+        ParseResult parseResult,
+        string? database,
+        CliContext context,
+        CancellationToken cancellationToken)
+    {
+        var source = ImageTransports.OpenSource(location, transport);
+        await using (source.ConfigureAwait(false))
+        {
+            var resolved = await ResolvedImage.LoadAsync(source, GlobalOptions.GetPlatform(parseResult), cancellationToken);
+            var inventory = await ImageInventory.ReadAsync(
+                resolved, context.LoggerFactory.CreateLogger("Drydock.Images"), cancellationToken);
+            using var store = AdvisoryStore.Open(database);
+            var scan = new ImageScanner(store).Scan(inventory, new ScanFilter { IgnoreUnfixed = true });
+            if (!scan.HasData)
+            {
+                throw new InvalidOperationException(
+                    $"The advisory database has no data for the image '{location}', so no finding can say what "
+                    + "to patch. Run 'drydock db update' or drop --only-fixable-cves.");
+            }
+
+            return PatchTargets.FromScan(scan);
+        }
     }
 
     private static Keyring LoadKeyring(string path)
@@ -127,6 +203,13 @@ internal static class PatchCommand
 
     private static async Task PrintAsync(TextWriter stdout, PatchResult result, string destination)
     {
+        foreach (var platform in result.Platforms)
+        {
+            await stdout.WriteLineAsync(platform.Result.NothingToPatch
+                ? $"{platform.Platform}: nothing to patch, copied unchanged"
+                : $"{platform.Platform}: {platform.Result.Packages.Count} upgrades, {platform.Result.ManifestDigest}");
+        }
+
         if (result.NothingToPatch)
         {
             await stdout.WriteLineAsync(result.ManifestDigest is { } copied
@@ -144,6 +227,14 @@ internal static class PatchCommand
         {
             await stdout.WriteLineAsync(
                 $"kept back: {kept.Name} {kept.Installed} (candidate {kept.Candidate}): {string.Join(" -> ", kept.Chain)}");
+        }
+
+        foreach (var unreached in result.Unreached)
+        {
+            var reached = unreached.Reached is { } version ? $", reaches {version}" : "";
+            await stdout.WriteLineAsync(
+                $"not fixed: {unreached.Target.Vulnerability} in {unreached.Target.Package} "
+                + $"(fixed in {unreached.Target.FixedVersion}{reached}): {unreached.Reason}");
         }
 
         foreach (var file in result.DpkgDistFiles)

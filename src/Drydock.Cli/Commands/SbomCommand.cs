@@ -69,7 +69,7 @@ internal static class SbomCommand
         return command;
     }
 
-    private static async Task<SbomDocument> ReadAsync(string location, ImageTransportOptions options,
+    internal static async Task<SbomDocument> ReadAsync(string location, ImageTransportOptions options,
         Platform? platform, CliContext context, CancellationToken cancellationToken)
     {
         var source = ImageTransports.OpenSource(location, options);
@@ -94,7 +94,7 @@ internal static class SbomCommand
     }
 
     // Written beside the target and renamed, so a failed run leaves no half-written file.
-    private static void WriteFile(SbomDocument document, SbomFormat format, string outputPath)
+    internal static void WriteFile(SbomDocument document, SbomFormat format, string outputPath)
     {
         var full = Path.GetFullPath(outputPath);
         var temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");

@@ -36,21 +36,66 @@ public sealed partial class ImagePatcher
     public async Task<PatchResult> PatchAsync(
         IImageSource source, IImageDestination destination, PatchOptions options, CancellationToken cancellationToken)
     {
-        // NOTE: one platform of an index is patched and written as a plain manifest; the other
-        // platforms and the index itself are not carried over.
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(destination);
+        ArgumentNullException.ThrowIfNull(options);
+        var root = await source.GetManifestAsync(cancellationToken).ConfigureAwait(false);
+        if (root.IsIndex && options.Platform is null)
+        {
+            return await new IndexPatcher(this).PatchAsync(source, destination, root, options, cancellationToken)
+                .ConfigureAwait(false);
+        }
+
         var image = await ResolvedImage.LoadAsync(source, options.Platform, cancellationToken).ConfigureAwait(false);
+        var (result, manifest) = await PatchImageAsync(source, destination, image, options, cancellationToken)
+            .ConfigureAwait(false);
+        if (manifest is null)
+        {
+            return await CopyUnchangedAsync(source, destination, result, options, cancellationToken).ConfigureAwait(false);
+        }
+
+        await destination.PutRootManifestAsync(manifest, cancellationToken).ConfigureAwait(false);
+        await destination.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
+    /// <summary>
+    /// Patches one image and writes its blobs to the destination. Returns the new manifest for
+    /// the caller to put and commit, or null when nothing needs an upgrade.
+    /// </summary>
+    internal async Task<(PatchResult Result, RawManifest? Manifest)> PatchImageAsync(
+        IImageSource source,
+        IImageDestination destination,
+        ResolvedImage image,
+        PatchOptions options,
+        CancellationToken cancellationToken)
+    {
         var replacing = PatchedImageBuilder.HasPatchLayer(image);
         var baseLayers = replacing ? image.Layers.Take(image.Layers.Count - 1).ToList() : image.Layers;
         var snapshot = await ImageSnapshot.ReadAsync(image, baseLayers, cancellationToken).ConfigureAwait(false);
         LogScanned(image.Manifest.Digest, baseLayers.Count, replacing);
 
+        // The image's own architecture picks the Packages indexes when it has no dpkg record.
+        if (image.Config.Architecture is { Length: > 0 } architecture)
+        {
+            options = options with { Apt = options.Apt with { Architecture = architecture } };
+        }
+
+        var targets = options.Targets;
         var changes = await ResolveAsync(snapshot, options, cancellationToken).ConfigureAwait(false);
-        var baseDigest = image.ParsedManifest.Annotations?.GetValueOrDefault(PatchedImageBuilder.BaseDigestAnnotation)
+        IReadOnlyList<UnreachedTarget> unreached = targets is null ? [] : Unreached(targets, changes.Changes);
+        var baseDigest = PatchedImageBuilder.RecordedValue(image, PatchedImageBuilder.BaseDigestAnnotation)
             is { } recorded && replacing ? Digest.Parse(recorded) : image.Manifest.Digest;
+        var result = new PatchResult
+        {
+            BaseDigest = baseDigest,
+            KeptBack = changes.KeptBack,
+            Unreached = unreached,
+            Distribution = snapshot.OsReleaseId(),
+        };
         if (changes.Changes.Count == 0)
         {
-            return await NothingToPatchAsync(source, destination, image, options, changes, cancellationToken)
-                .ConfigureAwait(false);
+            return (result, null);
         }
 
         var downloader = new DebDownloader(_http, options.CacheRoot);
@@ -80,16 +125,15 @@ public sealed partial class ImagePatcher
         var manifest = await WriteAsync(
             source, destination, image, replacing, layer, time, packages, planner.ScriptsNotRun, baseDigest, cancellationToken)
             .ConfigureAwait(false);
-        return new PatchResult
+        return (result with
         {
-            BaseDigest = baseDigest,
             ManifestDigest = manifest.Digest,
             Packages = packages,
-            KeptBack = changes.KeptBack,
             ScriptsNotRun = planner.ScriptsNotRun,
             DpkgDistFiles = planner.DpkgDistFiles,
             ReplacedPreviousPatch = replacing,
-        };
+            Fixed = FixedVulnerabilities(packages, targets, unreached),
+        }, manifest);
     }
 
     private async Task<ResolutionResult> ResolveAsync(
@@ -99,25 +143,33 @@ public sealed partial class ImagePatcher
         var plan = await client.PlanUpgradesAsync(
             new AptUpdateRequest
             {
-                Root = snapshot,
+                Root = new StatusDirectoryRoot(snapshot),
                 UseRootSources = options.UseImageSources,
                 ExtraSources = options.ExtraSources,
                 ExtraKeyrings = options.ExtraKeyrings,
             },
             cancellationToken).ConfigureAwait(false);
-        if (options.Packages is null)
+        IReadOnlyCollection<string>? requested = options.Targets is { } targets
+            ? [.. targets.Select(t => t.Package).Distinct().Where(n => plan.Universe.Installed.Keys.Any(k => k.Name == n))]
+            : options.Packages;
+        if (requested is null)
         {
             return plan.Upgrade;
         }
 
-        foreach (var name in options.Packages.Where(n => !plan.Universe.Installed.Keys.Any(k => k.Name == n)))
+        if (requested.Count == 0)
+        {
+            return new ResolutionResult([], []);
+        }
+
+        foreach (var name in requested.Where(n => !plan.Universe.Installed.Keys.Any(k => k.Name == n)))
         {
             throw new ArgumentException(
                 $"The package '{name}' is not installed in the image, so it cannot be upgraded. "
                 + "Name installed packages with --packages.", nameof(options));
         }
 
-        var result = new DependencyResolver(plan.Universe).Upgrade(options.Packages);
+        var result = new DependencyResolver(plan.Universe).Upgrade(requested);
         if (result.KeptBack.FirstOrDefault() is { } blocked)
         {
             var chain = blocked.Chain.Count > 0 ? blocked.Chain : [$"{blocked.Name} {blocked.Candidate}"];
@@ -130,23 +182,52 @@ public sealed partial class ImagePatcher
         return result;
     }
 
-    private static async Task<PatchResult> NothingToPatchAsync(
-        IImageSource source,
-        IImageDestination destination,
-        ResolvedImage image,
-        PatchOptions options,
-        ResolutionResult changes,
-        CancellationToken cancellationToken)
+    // A target is reached when the new version of its package comes from a source version at
+    // least as new as the fixed one, the version the security tracker names.
+    private static List<UnreachedTarget> Unreached(IReadOnlyList<PatchTarget> targets, IReadOnlyList<PackageChange> changes)
     {
-        Digest? written = null;
-        if (options.CopyWhenNothingToPatch)
+        var unreached = new List<UnreachedTarget>();
+        foreach (var target in targets)
         {
-            var copy = await ImageCopier.CopyAsync(source, destination, new CopyOptions(), cancellationToken)
-                .ConfigureAwait(false);
-            written = copy.Root.Digest;
+            var change = changes.FirstOrDefault(c => c.Name == target.Package);
+            if (change is null)
+            {
+                unreached.Add(new UnreachedTarget(target, null, "no newer version in the repositories, or not installed"));
+            }
+            else if (change.Record.SourceVersion < target.FixedVersion && change.To < target.FixedVersion)
+            {
+                unreached.Add(new UnreachedTarget(target, change.To, "the newest version is older than the fix"));
+            }
         }
 
-        return new PatchResult { BaseDigest = image.Manifest.Digest, ManifestDigest = written, KeptBack = changes.KeptBack };
+        return unreached;
+    }
+
+    private static List<(string, string)> FixedVulnerabilities(
+        IReadOnlyList<PatchedPackage> packages, IReadOnlyList<PatchTarget>? targets, IReadOnlyList<UnreachedTarget> unreached)
+    {
+        var found = targets is null
+            ? packages.SelectMany(p => p.Cves.Select(cve => (cve, p.Name)))
+            : targets.Where(t => !unreached.Any(u => u.Target == t)).Select(t => (t.Vulnerability, t.Package));
+        return [.. found.Distinct().Order()];
+    }
+
+    /// <summary>Copies the image unchanged when the options request a copy, else writes nothing.</summary>
+    internal static async Task<PatchResult> CopyUnchangedAsync(
+        IImageSource source,
+        IImageDestination destination,
+        PatchResult result,
+        PatchOptions options,
+        CancellationToken cancellationToken)
+    {
+        if (!options.CopyWhenNothingToPatch)
+        {
+            return result;
+        }
+
+        var copy = await ImageCopier.CopyAsync(source, destination, new CopyOptions(), cancellationToken)
+            .ConfigureAwait(false);
+        return result with { ManifestDigest = copy.Root.Digest };
     }
 
     private static async Task<RawManifest> WriteAsync(
@@ -163,14 +244,20 @@ public sealed partial class ImagePatcher
     {
         var createdBy = PatchedImageBuilder.HistoryPrefix + " " + string.Join(", ", packages);
         var comment = scripts.Count == 0 ? null : "maintainer scripts not run: " + string.Join(", ", scripts);
-        var configBytes = PatchedImageBuilder.BuildConfig(image, replacing, layer, time, createdBy, comment);
+        var upgrades = string.Join(",", packages.Select(p => $"{p.Name}={p.To}"));
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [PatchedImageBuilder.BaseDigestAnnotation] = baseDigest.ToString(),
+            [PatchedImageBuilder.LayerAnnotation] = layer.Digest.ToString(),
+            [PatchedImageBuilder.UpgradesAnnotation] = upgrades,
+        };
+        var configBytes = PatchedImageBuilder.BuildConfig(image, replacing, layer, time, createdBy, comment, labels);
         var config = new Descriptor
         {
             MediaType = image.ParsedManifest.Config.MediaType,
             Digest = Digest.Compute(configBytes),
             Size = configBytes.Length,
         };
-        var upgrades = string.Join(",", packages.Select(p => $"{p.Name}={p.To}"));
         var manifest = PatchedImageBuilder.BuildManifest(image, replacing, layer, config, baseDigest, upgrades);
 
         var baseLayers = replacing ? image.ParsedManifest.Layers.SkipLast(1) : image.ParsedManifest.Layers;
@@ -190,8 +277,6 @@ public sealed partial class ImagePatcher
         }
 
         await destination.PutBlobAsync(config, new MemoryStream(configBytes), cancellationToken).ConfigureAwait(false);
-        await destination.PutRootManifestAsync(manifest, cancellationToken).ConfigureAwait(false);
-        await destination.CommitAsync(cancellationToken).ConfigureAwait(false);
         return manifest;
     }
 

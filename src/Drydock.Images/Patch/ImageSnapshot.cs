@@ -111,7 +111,17 @@ internal sealed class ImageSnapshot : IRootFileSystem
     }
 
     private static bool Keep(string path, long size) =>
-        size <= MaxKeptFileSize && _keptPrefixes.Any(prefix => path.StartsWith(prefix, StringComparison.Ordinal));
+        size <= MaxKeptFileSize
+        && (path == "usr/lib/os-release" || _keptPrefixes.Any(prefix => path.StartsWith(prefix, StringComparison.Ordinal)));
+
+    /// <summary>Returns the <c>ID</c> of the image's os-release(5), or null when there is none.</summary>
+    public string? OsReleaseId()
+    {
+        var content = ReadFile("etc/os-release") ?? ReadFile("usr/lib/os-release");
+        var line = content is null ? null : System.Text.Encoding.UTF8.GetString(content).Split('\n')
+            .FirstOrDefault(l => l.StartsWith("ID=", StringComparison.Ordinal));
+        return line?["ID=".Length..].Trim().Trim('"', '\'');
+    }
 
     private static byte[] Read(LayerEntry entry)
     {

@@ -11,32 +11,31 @@ internal sealed record PackageUpgrade(string Name, string Architecture, bool Mul
 /// <summary>
 /// Computes the entries of the patch layer as dpkg 1.21 would leave the files after
 /// <c>dpkg --unpack</c> and <c>--configure</c> of each new package: files written at the path
-/// the image's own symlinks resolve them to, files the new version dropped whited out,
-/// conffiles merged by their checksums, and the dpkg database updated.
+/// the image's own symlinks and diversions send them to, unless a path filter excludes them,
+/// with the owner and mode of a stat override; files and emptied directories the new version
+/// dropped whited out; conffiles merged by their checksums; and the dpkg database updated.
 /// </summary>
-// NOTE: dpkg's path-exclude/path-include, statoverride and diversions are not applied yet, so
-// a slim image that drops documentation gets the new packages' documentation back.
 internal sealed class PatchLayerPlanner
 {
     private const string InfoDirectory = "var/lib/dpkg/info";
-    private const string StatusPath = "var/lib/dpkg/status";
 
     private readonly ImageSnapshot _image;
     private readonly DateTimeOffset _time;
-    private readonly DpkgStatusEditor _status;
+    private readonly DpkgStatusStore _status;
+    private readonly DpkgConfiguration _config;
     private readonly Dictionary<string, LayerItem> _items = new(StringComparer.Ordinal);
     private readonly HashSet<string> _written = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _kept = new(StringComparer.Ordinal);
     private readonly List<(string Owner, string Path)> _dropped = [];
     private readonly Dictionary<string, HashSet<string>> _owners;
 
+    /// <exception cref="InvalidDataException">The image has no dpkg database, or a malformed one.</exception>
     public PatchLayerPlanner(ImageSnapshot image, DateTimeOffset time)
     {
         _image = image;
         _time = time;
-        var status = image.ReadFile(StatusPath) ?? throw new InvalidDataException(
-            $"The image has no dpkg status file '/{StatusPath}'. Images without a dpkg database "
-            + "(such as distroless status.d images) cannot be patched yet.");
-        _status = new DpkgStatusEditor(Encoding.UTF8.GetString(status));
+        _status = DpkgStatusStore.Read(image);
+        _config = new DpkgConfiguration(image);
         _owners = ReadOwners();
     }
 
@@ -47,20 +46,23 @@ internal sealed class PatchLayerPlanner
     /// <summary>Adds the files and database entries of one package.</summary>
     public void Add(PackageUpgrade upgrade)
     {
-        var oldStanza = _status.Find(upgrade.Name, upgrade.Architecture);
+        var old = _status.Find(upgrade.Name, upgrade.Architecture);
         var prefix = InfoPrefix(upgrade);
         var conffiles = ConffileNames(upgrade.Deb);
-        var oldConffiles = ParseConffiles(oldStanza);
+        var oldConffiles = ParseConffiles(old?.Stanza);
         var newPaths = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var entry in upgrade.Deb.Data)
+        foreach (var entry in upgrade.Deb.Data.Where(e => e.Path.Length > 0))
         {
-            if (entry.Path.Length == 0)
+            var target = Target(entry.Path, upgrade.Name);
+            newPaths.Add(target);
+
+            // A filtered path is still the package's, so the old copy, if any, is not deleted.
+            if (_config.IsExcluded("/" + entry.Path, entry.Type is TarEntryType.Directory or TarEntryType.SymbolicLink))
             {
+                _kept.Add(target);
                 continue;
             }
 
-            var target = ResolveParent(entry.Path);
-            newPaths.Add(target);
             if (conffiles.Contains("/" + entry.Path))
             {
                 AddConffile(entry, target, oldConffiles.GetValueOrDefault("/" + entry.Path));
@@ -70,34 +72,65 @@ internal sealed class PatchLayerPlanner
             AddEntry(entry, target);
         }
 
-        foreach (var old in OldFiles(prefix))
+        var owner = _status.PerPackage ? old?.File ?? "" : prefix;
+        foreach (var path in OldFiles(prefix, old?.File, upgrade.Name))
         {
-            if (!newPaths.Contains(old) && !oldConffiles.ContainsKey("/" + old))
+            if (!newPaths.Contains(path) && !oldConffiles.ContainsKey("/" + path))
             {
-                _dropped.Add((prefix, old));
+                _dropped.Add((owner, path));
             }
         }
 
-        AddDatabase(upgrade, prefix, oldStanza, conffiles, oldConffiles);
+        AddDatabase(upgrade, prefix, conffiles, oldConffiles);
     }
 
     /// <summary>Returns the layer entries, with whiteouts for dropped files, and the new status file.</summary>
     public IReadOnlyList<LayerItem> Finish()
     {
+        var removed = new HashSet<string>(StringComparer.Ordinal);
+        var directories = new List<string>();
         foreach (var (owner, path) in _dropped)
         {
             var others = _owners.GetValueOrDefault(path)?.Where(o => o != owner) ?? [];
-            if (!_written.Contains(path) && !others.Any() && _image.KindOf(path) is { } kind
-                && kind != LayerEntryKind.Directory)
+            if (_written.Contains(path) || _kept.Contains(path) || others.Any() || _image.KindOf(path) is not { } kind)
             {
-                // NOTE: directories the new version no longer ships are left, where dpkg removes
-                // them when empty.
-                _items[path] = LayerItem.Whiteout(path, _time);
+                continue;
+            }
+
+            if (kind == LayerEntryKind.Directory)
+            {
+                directories.Add(path);
+                continue;
+            }
+
+            _items[path] = LayerItem.Whiteout(path, _time);
+            removed.Add(path);
+        }
+
+        // dpkg removes a directory the new version dropped only when nothing is left in it,
+        // so the deepest go first and may leave their parents empty.
+        foreach (var directory in directories.Distinct().OrderByDescending(d => d.Count(c => c == '/')))
+        {
+            if (IsEmptyAfterPatch(directory, removed))
+            {
+                _items[directory] = LayerItem.Whiteout(directory, _time);
+                removed.Add(directory);
             }
         }
 
-        _items[StatusPath] = LayerItem.File(StatusPath, _status.ToBytes(), _time);
+        foreach (var item in _status.Items(_time))
+        {
+            _items[item.Path] = item;
+        }
+
         return [.. _items.Values];
+    }
+
+    private bool IsEmptyAfterPatch(string directory, HashSet<string> removed)
+    {
+        var prefix = directory + "/";
+        return _image.Children(directory).All(removed.Contains)
+            && !_items.Keys.Any(path => path.StartsWith(prefix, StringComparison.Ordinal) && !removed.Contains(path));
     }
 
     private void AddEntry(DebEntry entry, string target)
@@ -121,8 +154,20 @@ internal sealed class PatchLayerPlanner
     private LayerItem Item(DebEntry entry, string target)
     {
         var link = entry.Type == TarEntryType.HardLink && entry.LinkTarget is { } hard ? ResolveParent(hard) : entry.LinkTarget;
-        return new LayerItem(target, entry.Type, entry.Mode, entry.Uid, entry.Gid, entry.ModificationTime, link, entry.Content);
+        var item = new LayerItem(
+            target, entry.Type, entry.Mode, entry.Uid, entry.Gid, entry.ModificationTime, link, entry.Content);
+
+        // dpkg applies a stat override to the file it unpacks, whichever path names it.
+        var statOverride = _config.OverrideOf("/" + entry.Path) ?? _config.OverrideOf("/" + target);
+        return statOverride is null || entry.Type is TarEntryType.SymbolicLink
+            ? item
+            : item with { Uid = statOverride.Uid, Gid = statOverride.Gid, Mode = statOverride.Mode };
     }
+
+    // The path a package file lands at: its diversion, if another package diverted it, with the
+    // directories resolved through the image's symlinks.
+    private string Target(string packagePath, string package) =>
+        ResolveParent(_config.Divert("/" + packagePath, package));
 
     // dpkg's conffile handling (dpkg 1.21, src/main/configure.c): the Conffiles field keeps the
     // checksum of the version each package last shipped, so the user's file is compared to it.
@@ -155,11 +200,38 @@ internal sealed class PatchLayerPlanner
     private void AddDatabase(
         PackageUpgrade upgrade,
         string prefix,
-        string? oldStanza,
         IReadOnlyList<string> conffiles,
         Dictionary<string, string> oldConffiles)
     {
         var deb = upgrade.Deb;
+        foreach (var name in deb.ControlFiles.Keys.Where(n => n is "preinst" or "postinst" or "prerm" or "postrm"))
+        {
+            // NOTE: nothing replaces the scripts yet, so the ca-certificates bundle and the
+            // ldconfig cache are not regenerated.
+            ScriptsNotRun.Add($"{upgrade.Name}.{name}");
+        }
+
+        // Distroless images keep no info directory: the md5sums beside the record are all.
+        if (!_status.PerPackage)
+        {
+            AddInfoFiles(deb, prefix);
+        }
+
+        var lines = conffiles.Select(path => $"{path} {Md5(ConffileContent(deb, path))}").ToList();
+        foreach (var (path, hash) in oldConffiles.Where(c => !conffiles.Contains(c.Key)))
+        {
+            lines.Add($"{path} {hash} obsolete");
+        }
+
+        _status.Set(
+            upgrade.Name,
+            upgrade.Architecture,
+            DpkgStatusEditor.BuildStanza(deb.Control, lines),
+            deb.ControlFiles.GetValueOrDefault("md5sums"));
+    }
+
+    private void AddInfoFiles(DebFile deb, string prefix)
+    {
         var list = new StringBuilder("/.\n");
         foreach (var entry in deb.Data.Where(e => e.Path.Length > 0))
         {
@@ -172,12 +244,6 @@ internal sealed class PatchLayerPlanner
         {
             AddInfo(prefix, name, content);
             kept.Add(name);
-            // NOTE: nothing replaces the scripts yet, so the ca-certificates bundle and the
-            // ldconfig cache are not regenerated.
-            if (name is "preinst" or "postinst" or "prerm" or "postrm")
-            {
-                ScriptsNotRun.Add($"{upgrade.Name}.{name}");
-            }
         }
 
         foreach (var old in _image.Children(InfoDirectory))
@@ -188,14 +254,6 @@ internal sealed class PatchLayerPlanner
                 _items[old] = LayerItem.Whiteout(old, _time);
             }
         }
-
-        var lines = conffiles.Select(path => $"{path} {Md5(ConffileContent(deb, path))}").ToList();
-        foreach (var (path, hash) in oldConffiles.Where(c => !conffiles.Contains(c.Key)))
-        {
-            lines.Add($"{path} {hash} obsolete");
-        }
-
-        _status.Set(upgrade.Name, upgrade.Architecture, DpkgStatusEditor.BuildStanza(deb.Control, lines));
     }
 
     private void AddInfo(string prefix, string name, byte[] content)
@@ -217,19 +275,29 @@ internal sealed class PatchLayerPlanner
             : upgrade.Name;
     }
 
-    private IEnumerable<string> OldFiles(string prefix)
+    // The old version's files: its info list, or in status.d the md5sums beside its record,
+    // which names regular files only.
+    private IEnumerable<string> OldFiles(string prefix, string? statusFile, string package)
     {
-        var list = _image.ReadFile($"{InfoDirectory}/{prefix}.list");
-        return list is null ? [] : ParseList(list).Select(ResolveParent);
+        var paths = _status.PerPackage
+            ? statusFile is null ? null : ParseMd5sums(_image.ReadFile(statusFile + ".md5sums"))
+            : _image.ReadFile($"{InfoDirectory}/{prefix}.list") is { } list ? ParseList(list) : null;
+        return (paths ?? []).Select(path => Target(path, package));
     }
 
     private Dictionary<string, HashSet<string>> ReadOwners()
     {
         var owners = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-        foreach (var path in _image.Children(InfoDirectory).Where(p => p.EndsWith(".list", StringComparison.Ordinal)))
+        var lists = _status.PerPackage
+            ? _image.Children(DpkgStatusStore.StatusDirectory)
+                .Where(p => p.EndsWith(".md5sums", StringComparison.Ordinal))
+                .Select(p => (Owner: p[..^".md5sums".Length], Files: ParseMd5sums(_image.ReadFile(p))))
+            : _image.Children(InfoDirectory)
+                .Where(p => p.EndsWith(".list", StringComparison.Ordinal))
+                .Select(p => (Owner: p[(InfoDirectory.Length + 1)..^".list".Length], Files: ParseList(_image.ReadFile(p) ?? [])));
+        foreach (var (owner, files) in lists)
         {
-            var owner = path[(InfoDirectory.Length + 1)..^".list".Length];
-            foreach (var file in ParseList(_image.ReadFile(path) ?? []))
+            foreach (var file in files)
             {
                 var resolved = ResolveParent(file);
                 if (!owners.TryGetValue(resolved, out var set))
@@ -243,6 +311,12 @@ internal sealed class PatchLayerPlanner
 
         return owners;
     }
+
+    // md5sums(5): an MD5 checksum, two spaces and the path without its leading '/'.
+    private static IEnumerable<string> ParseMd5sums(byte[]? content) =>
+        Encoding.UTF8.GetString(content ?? []).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Length > 34 ? RootPaths.Normalise(line[34..]) : "")
+            .Where(p => p.Length > 0);
 
     private static IEnumerable<string> ParseList(byte[] content) =>
         Encoding.UTF8.GetString(content).Split('\n', StringSplitOptions.RemoveEmptyEntries)

@@ -23,6 +23,12 @@ public sealed record PatchOptions
     /// <summary>Host keyrings trusted for repositories without Signed-By.</summary>
     public IReadOnlyList<Keyring> ExtraKeyrings { get; init; } = [];
 
+    /// <summary>
+    /// Upgrade only the packages these vulnerabilities are in, from a scan or a report; null
+    /// leaves the choice to <see cref="Packages"/>. Targets the upgrade does not reach are reported.
+    /// </summary>
+    public IReadOnlyList<PatchTarget>? Targets { get; init; }
+
     /// <summary>Reject the patch when a new package has maintainer scripts that would have run.</summary>
     public bool StrictScripts { get; init; }
 
@@ -78,8 +84,29 @@ public sealed record PatchResult
     /// <summary>Conffiles the user had edited and the package changed: the new version sits beside as NAME.dpkg-dist.</summary>
     public IReadOnlyList<string> DpkgDistFiles { get; init; } = [];
 
+    /// <summary>The image's os-release ID, such as <c>debian</c>; null when it has no os-release.</summary>
+    public string? Distribution { get; init; }
+
+    /// <summary>Targets of <see cref="PatchOptions.Targets"/> that the upgrades do not fix.</summary>
+    public IReadOnlyList<UnreachedTarget> Unreached { get; init; } = [];
+
+    /// <summary>
+    /// The vulnerabilities the upgrades fix: the targets reached, else the CVE ids the new
+    /// packages' changelogs name, each with the package that fixes it, sorted.
+    /// </summary>
+    public IReadOnlyList<(string Vulnerability, string Package)> Fixed { get; init; } = [];
+
+    /// <summary>
+    /// For a multi-platform index, each platform's own result (with a null manifest digest when
+    /// it needed nothing and was copied); empty for a single image.
+    /// </summary>
+    public IReadOnlyList<PlatformPatch> Platforms { get; init; } = [];
+
     /// <summary>Whether a previous Drydock patch layer was replaced rather than stacked upon.</summary>
     public bool ReplacedPreviousPatch { get; init; }
 
     public bool NothingToPatch => Packages.Count == 0;
 }
+
+/// <summary>What a patch of one platform of a multi-platform index did.</summary>
+public sealed record PlatformPatch(Platform Platform, PatchResult Result);

@@ -28,6 +28,11 @@ internal static class PatchedImageBuilder
 
     private static readonly JsonSerializerOptions _compact = new() { WriteIndented = false };
 
+    /// <summary>Returns a value Drydock recorded: the manifest annotation, else the config label.</summary>
+    public static string? RecordedValue(ResolvedImage image, string name) =>
+        image.ParsedManifest.Annotations?.GetValueOrDefault(name)
+        ?? JsonNode.Parse(image.ConfigBytes)?["config"]?["Labels"]?[name]?.GetValue<string>();
+
     /// <summary>Returns whether the top layer of an image is a previous Drydock patch layer.</summary>
     public static bool HasPatchLayer(ResolvedImage image)
     {
@@ -37,7 +42,7 @@ internal static class PatchedImageBuilder
             return false;
         }
 
-        if (image.ParsedManifest.Annotations?.GetValueOrDefault(LayerAnnotation) == top.Digest.ToString())
+        if (RecordedValue(image, LayerAnnotation) == top.Digest.ToString())
         {
             return true;
         }
@@ -47,11 +52,36 @@ internal static class PatchedImageBuilder
         return last?["created_by"]?.GetValue<string>()?.StartsWith(HistoryPrefix, StringComparison.Ordinal) == true;
     }
 
-    /// <summary>Builds the new config bytes: the base layers' diff_ids and history plus the patch layer.</summary>
+    /// <summary>
+    /// Builds the new config bytes: the base layers' diff_ids and history plus the patch layer,
+    /// and, for a Docker schema 2 image, <paramref name="labels"/> added to the config's labels.
+    /// </summary>
     public static byte[] BuildConfig(
-        ResolvedImage image, bool dropTopLayer, PatchLayer layer, DateTimeOffset time, string createdBy, string? comment)
+        ResolvedImage image,
+        bool dropTopLayer,
+        PatchLayer layer,
+        DateTimeOffset time,
+        string createdBy,
+        string? comment,
+        IReadOnlyDictionary<string, string> labels)
     {
         var config = JsonNode.Parse(image.ConfigBytes)!.AsObject();
+
+        // Docker schema 2 manifests have no annotations, so Drydock's go where `docker inspect`
+        // shows them and every registry keeps them: the config's labels.
+        if (MediaTypes.IsDocker(image.Manifest.MediaType))
+        {
+            var container = config["config"] as JsonObject ?? [];
+            var existing = container["Labels"] as JsonObject ?? [];
+            foreach (var (name, value) in labels)
+            {
+                existing[name] = value;
+            }
+
+            container["Labels"] = existing;
+            config["config"] = container;
+        }
+
         var diffIds = config["rootfs"]!["diff_ids"]!.AsArray();
         if (dropTopLayer)
         {
@@ -108,8 +138,6 @@ internal static class PatchedImageBuilder
             ["size"] = layer.Size,
         });
 
-        // NOTE: Docker schema 2 manifests have no annotations, so a re-patch of one finds its
-        // patch layer by the config history alone.
         if (!docker)
         {
             var annotations = manifest["annotations"] as JsonObject ?? [];

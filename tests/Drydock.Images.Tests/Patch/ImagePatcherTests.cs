@@ -6,6 +6,7 @@ using Drydock.Oci.Registry;
 using Drydock.Oci.Transports;
 using Drydock.Packages.Apt;
 using Drydock.Packages.Apt.Sources;
+using Drydock.Packages.Versions;
 using Drydock.Testing.Apt;
 
 namespace Drydock.Images.Tests.Patch;
@@ -103,6 +104,26 @@ public sealed class ImagePatcherTests(PatchFixture fixture) : IClassFixture<Patc
     }
 
     [Fact]
+    public async Task Patch_DockerSchemaKeepsLabels()
+    {
+        fixture.Require();
+        var image = await fixture.PushDockerAsync("docker");
+        var first = await PatchAsync(image, "patch/base:docker-patched", new PatchOptions());
+
+        var second = await PatchAsync(
+            $"{fixture.Registry.Host}/patch/base:docker-patched", "patch/base:docker-repatched", new PatchOptions());
+
+        await using var source = ImageTransports.OpenSource($"{fixture.Registry.Host}/patch/base:docker-patched", fixture.Options);
+        var patched = await ResolvedImage.LoadAsync(source, null, Cancellation);
+        var labels = JsonNode.Parse(patched.ConfigBytes)!["config"]!["Labels"]!;
+        Assert.Equal(first.BaseDigest.ToString(), labels["dev.drydock.patch.base.digest"]!.GetValue<string>());
+        Assert.Equal(patched.ParsedManifest.Layers[^1].Digest.ToString(), labels["dev.drydock.patch.layer"]!.GetValue<string>());
+        Assert.Equal("application/vnd.docker.distribution.manifest.v2+json", patched.Manifest.MediaType);
+        Assert.True(second.ReplacedPreviousPatch);
+        Assert.Equal(first.BaseDigest, second.BaseDigest);
+    }
+
+    [Fact]
     public async Task Patch_OnlyNamedPackages()
     {
         fixture.Require();
@@ -111,6 +132,59 @@ public sealed class ImagePatcherTests(PatchFixture fixture) : IClassFixture<Patc
 
         var package = Assert.Single(result.Packages);
         Assert.Equal("libexpat1", package.Name);
+    }
+
+    [Fact]
+    public async Task Patch_UpgradesOnlyTargetPackages()
+    {
+        fixture.Require();
+        PatchTarget[] targets =
+        [
+            new("libexpat1", "CVE-2024-45491", DebianVersion.Parse("2.5.0-1+deb12u1")),
+            new("libssl3", "CVE-2099-0001", DebianVersion.Parse("3.9.0-1")),
+            new("zlib1g", "CVE-2099-0002", DebianVersion.Parse("1:9.0")),
+        ];
+
+        var result = await PatchAsync(fixture.Image, "patch/base:targets", new PatchOptions { Targets = targets });
+
+        Assert.Equal(["libexpat1", "libssl3"], result.Packages.Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal([("CVE-2024-45491", "libexpat1")], result.Fixed);
+        var unreached = result.Unreached.ToDictionary(u => u.Target.Package);
+        Assert.Equal(DebianVersion.Parse("3.0.22-1~deb12u2"), unreached["libssl3"].Reached);
+        Assert.Null(unreached["zlib1g"].Reached);
+    }
+
+    [Fact]
+    public async Task Patch_WritesOpenVexOfFixes()
+    {
+        fixture.Require();
+        var result = await PatchAsync(fixture.Image, "patch/base:vex", new PatchOptions());
+
+        var vex = JsonNode.Parse(PatchVex.Write(result, "base", "debian", DateTimeOffset.UnixEpoch))!;
+
+        Assert.Equal("https://openvex.dev/ns/v0.2.0", vex["@context"]!.GetValue<string>());
+        var statements = vex["statements"]!.AsArray();
+        Assert.Equal(result.Fixed.Count, statements.Count);
+        Assert.NotEmpty(statements);
+        Assert.All(statements, s => Assert.Equal("fixed", s!["status"]!.GetValue<string>()));
+        var product = statements[0]!["products"]![0]!;
+        Assert.Equal(result.ManifestDigest!.Value.Hex, product["hashes"]!["sha-256"]!.GetValue<string>());
+        Assert.StartsWith("pkg:deb/debian/", product["subcomponents"]![0]!["@id"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Patch_NothingToPatchWritesNothing()
+    {
+        fixture.Require();
+        var options = new PatchOptions { Packages = ["libc6"] };
+
+        var result = await PatchAsync(fixture.Image, "patch/base:nothing", options);
+        var copied = await PatchAsync(fixture.Image, "patch/base:nothing-copy", options with { CopyWhenNothingToPatch = true });
+
+        Assert.True(result.NothingToPatch);
+        Assert.Null(result.ManifestDigest);
+        await AssertNoImageAsync("patch/base:nothing");
+        Assert.Equal(result.BaseDigest, copied.ManifestDigest);
     }
 
     [Fact]

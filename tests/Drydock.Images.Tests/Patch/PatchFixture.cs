@@ -122,7 +122,7 @@ public sealed class PatchFixture : IAsyncLifetime
     }
 
     /// <summary>Pushes a root directory as a one-layer OCI image, made with GNU tar.</summary>
-    public async Task PushRootAsync(string root, string reference)
+    public async Task PushRootAsync(string root, string reference, string architecture = "amd64")
     {
         var tarPath = Path.Combine(Directory, $"layer-{Guid.NewGuid():N}.tar");
         ToolRunner.Run("tar", [
@@ -145,10 +145,14 @@ public sealed class PatchFixture : IAsyncLifetime
         };
         await using (var content = File.OpenRead(gzPath))
         {
-            await PushAsync(reference, [(layer, diffId, content)]);
+            await PushAsync(reference, [(layer, diffId, content)], architecture);
         }
 
-        _baseLayer = (layer, diffId, null);
+        if (reference == Image)
+        {
+            _baseLayer = (layer, diffId, null);
+        }
+
         File.Delete(tarPath);
         File.Delete(gzPath);
     }
@@ -189,11 +193,25 @@ public sealed class PatchFixture : IAsyncLifetime
         return reference;
     }
 
-    private async Task PushAsync(string reference, IReadOnlyList<(Descriptor Layer, Digest DiffId, Stream? Content)> layers)
+    /// <summary>Pushes the base image again as a Docker schema 2 image, which has no annotations.</summary>
+    public async Task<string> PushDockerAsync(string tag)
+    {
+        var reference = $"{Registry.Host}/patch/base:{tag}";
+        var layer = _baseLayer!.Value with { Content = null };
+        layer.Layer = layer.Layer with { MediaType = MediaTypes.DockerLayerGzip };
+        await PushAsync(reference, [layer], docker: true);
+        return reference;
+    }
+
+    private async Task PushAsync(
+        string reference,
+        IReadOnlyList<(Descriptor Layer, Digest DiffId, Stream? Content)> layers,
+        string architecture = "amd64",
+        bool docker = false)
     {
         var configBytes = Encoding.UTF8.GetBytes(new JsonObject
         {
-            ["architecture"] = "amd64",
+            ["architecture"] = architecture,
             ["os"] = "linux",
             ["config"] = new JsonObject { ["Cmd"] = new JsonArray("/bin/bash") },
             ["rootfs"] = new JsonObject
@@ -205,21 +223,27 @@ public sealed class PatchFixture : IAsyncLifetime
         }.ToJsonString());
         var config = new Descriptor
         {
-            MediaType = MediaTypes.OciConfig,
+            MediaType = docker ? MediaTypes.DockerConfig : MediaTypes.OciConfig,
             Digest = Digest.Compute(configBytes),
             Size = configBytes.Length,
         };
-        var manifest = Encoding.UTF8.GetBytes(new JsonObject
+        var manifestType = docker ? MediaTypes.DockerManifest : MediaTypes.OciManifest;
+        var document = new JsonObject
         {
             ["schemaVersion"] = 2,
-            ["mediaType"] = MediaTypes.OciManifest,
+            ["mediaType"] = manifestType,
             ["config"] = Json(config),
             ["layers"] = new JsonArray([.. layers.Select(l => (JsonNode)Json(l.Layer))]),
-            ["annotations"] = new JsonObject
+        };
+        if (!docker)
+        {
+            document["annotations"] = new JsonObject
             {
                 ["org.opencontainers.image.base.name"] = "docker.io/library/debian:bookworm",
-            },
-        }.ToJsonString());
+            };
+        }
+
+        var manifest = Encoding.UTF8.GetBytes(document.ToJsonString());
 
         await using var destination = ImageTransports.OpenDestination(reference, Options);
         foreach (var (layer, _, content) in layers.Where(l => l.Content is not null))
@@ -228,7 +252,7 @@ public sealed class PatchFixture : IAsyncLifetime
         }
 
         await destination.PutBlobAsync(config, new MemoryStream(configBytes), CancellationToken.None);
-        await destination.PutRootManifestAsync(new RawManifest(manifest, MediaTypes.OciManifest), CancellationToken.None);
+        await destination.PutRootManifestAsync(new RawManifest(manifest, manifestType), CancellationToken.None);
         await destination.CommitAsync(CancellationToken.None);
     }
 

@@ -157,13 +157,19 @@ public sealed class TestRepository : IDisposable
         var pattern = $"{name}_{version.Replace(":", "%3a", StringComparison.Ordinal)}_*.deb";
         using (TestCache.Lock("debs"))
         {
-            if (Directory.GetFiles(_debCache, pattern).FirstOrDefault() is { } cached)
+            if (Amd64Files(pattern).FirstOrDefault() is { } cached)
             {
                 return cached;
             }
 
             ToolRunner.Run("apt-get", ["download", "-q", package], workingDirectory: _debCache);
-            return Directory.GetFiles(_debCache, pattern).Single();
+            return Amd64Files(pattern).Single();
         }
     }
+
+    // The cache is shared, and a host with a foreign architecture may hold other builds of the
+    // same version there, which the amd64 index must not list.
+    private static IEnumerable<string> Amd64Files(string pattern) =>
+        Directory.GetFiles(_debCache, pattern)
+            .Where(f => f.EndsWith("_amd64.deb", StringComparison.Ordinal) || f.EndsWith("_all.deb", StringComparison.Ordinal));
 }
