@@ -31,7 +31,7 @@ public sealed record LockedPackage
     public required string Url { get; init; }
 
     /// <summary>
-    /// The image architectures whose closure holds this package; an <c>all</c> package can serve
+    /// The image architectures whose closure contains this package; an <c>all</c> package can serve
     /// several. Null in locks that predate multi-architecture builds: the package's own one.
     /// </summary>
     public IReadOnlyList<string>? ImageArchitectures { get; init; }

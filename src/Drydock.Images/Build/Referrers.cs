@@ -26,7 +26,7 @@ public static class Referrers
     private static readonly byte[] _emptyConfig = "{}"u8.ToArray();
 
     /// <summary>Writes <paramref name="referrers"/> to the layout or registry that <paramref name="output"/> names.</summary>
-    /// <exception cref="NotSupportedException">The output is an archive, which holds no referrers here.</exception>
+    /// <exception cref="NotSupportedException">The output is an archive, which cannot contain referrers here.</exception>
     public static async Task<IReadOnlyList<RawManifest>> AttachAsync(string output,
         IReadOnlyList<Referrer> referrers, ImageTransportOptions transport, CancellationToken cancellationToken)
     {

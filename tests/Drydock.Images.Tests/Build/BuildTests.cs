@@ -262,12 +262,12 @@ public sealed class BuildTests(BuildArchive archive) : IClassFixture<BuildArchiv
     {
         var buildLock = await LockAsync();
         await BuildAsync(buildLock, "first");
-        var gone = buildLock with
+        var unreachable = buildLock with
         {
             Packages = [.. buildLock.Packages.Select(p => p with { Repository = "http://127.0.0.1:9/" })],
         };
 
-        var result = await BuildAsync(gone, "second");
+        var result = await BuildAsync(unreachable, "second");
 
         Assert.Equal(buildLock.Packages.Count, result.Packages.Count);
     }
@@ -297,8 +297,8 @@ public sealed class BuildTests(BuildArchive archive) : IClassFixture<BuildArchiv
     [Fact]
     public async Task LockFile_IsKeptUntilUpdate()
     {
-        string[] base_ = ["libc6=2.36-9+deb12u14", "libgcc-s1=12.2.0-14+deb12u1", "gcc-12-base=12.2.0-14+deb12u1"];
-        using var changing = BuildArchive.Of([.. base_, "libssl3=3.0.20-1~deb12u2"]);
+        string[] closure = ["libc6=2.36-9+deb12u14", "libgcc-s1=12.2.0-14+deb12u1", "gcc-12-base=12.2.0-14+deb12u1"];
+        using var changing = BuildArchive.Of([.. closure, "libssl3=3.0.20-1~deb12u2"]);
         var spec = Spec("[libssl3]", from: changing);
         await PackageLocker.WriteLockFileAsync(spec, _http, update: false, cancellationToken: Token);
         changing.Add(["libssl3=3.0.22-1~deb12u2"]);
