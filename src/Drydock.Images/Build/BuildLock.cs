@@ -29,6 +29,16 @@ public sealed record LockedPackage
     public required string Filename { get; init; }
 
     public required string Url { get; init; }
+
+    /// <summary>
+    /// The image architectures whose closure contains this package; an <c>all</c> package can serve
+    /// several. Null in locks that predate multi-architecture builds: the package's own one.
+    /// </summary>
+    public IReadOnlyList<string>? ImageArchitectures { get; init; }
+
+    /// <summary>Whether the image for <paramref name="architecture"/> installs this package.</summary>
+    public bool IsFor(string architecture) =>
+        ImageArchitectures?.Contains(architecture) ?? (Architecture == architecture || Architecture == "all");
 }
 
 /// <summary>The parts of a spec that decide which packages are locked.</summary>
@@ -129,18 +139,20 @@ public sealed record BuildLock
         }
     }
 
+    /// <summary>Whether this lock was made from the same inputs as <paramref name="spec"/>.</summary>
+    public bool Matches(BuildSpec spec) =>
+        JsonSerializer.Serialize(LockInputs.From(spec), _json) == JsonSerializer.Serialize(Inputs, _json);
+
     /// <summary>Throws unless this lock was made from the same inputs as <paramref name="spec"/>.</summary>
     /// <exception cref="InvalidDataException">The spec changed since the lock was written.</exception>
     public void EnsureMatches(BuildSpec spec, string lockPath)
     {
-        var expected = JsonSerializer.Serialize(LockInputs.From(spec), _json);
-        var actual = JsonSerializer.Serialize(Inputs, _json);
-        if (expected != actual)
+        if (!Matches(spec))
         {
             throw new InvalidDataException(
                 $"The lock file '{lockPath}' was made from other inputs than the spec '{spec.Path}' "
                 + "(packages, exclude, repositories, release or architectures changed). "
-                + "Run 'drydock lock' to update it.");
+                + "Run 'drydock lock' to write it again.");
         }
     }
 }

@@ -111,8 +111,10 @@ internal sealed class DebArchiveReader : IDisposable
                     break;
             }
 
+            var posix = entry as PosixTarEntry;
             yield return new DebDataEntry(
-                path, entry.EntryType, entry.Length, entry.Mode, entry.ModificationTime, target, entry.DataStream);
+                path, entry.EntryType, entry.Length, entry.Mode, entry.ModificationTime, target, entry.DataStream,
+                entry.Uid, entry.Gid, posix?.UserName ?? "", posix?.GroupName ?? "");
         }
 
         // Reading to the end makes the decompressor verify its checksum and end marker, and the

@@ -1,7 +1,11 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Text;
 using System.Text.Json;
 using Drydock.Images.Build;
 using Drydock.Packages.Apt;
 using Drydock.Packages.Inventory;
+using Drydock.Testing;
 using Drydock.Testing.Apt;
 
 namespace Drydock.Images.Tests.Build;
@@ -139,21 +143,270 @@ public sealed class BuildTests(BuildArchive archive) : IClassFixture<BuildArchiv
         Assert.False(Directory.Exists(Path.Combine(_work.FullName, "image")));
     }
 
+    [Fact]
+    public async Task Build_KeepsPackageOwnersAndModes()
+    {
+        var spec = Spec("[libpam-modules-bin]");
+        await BuildAsync(await LockAsync(spec), "image", spec: spec);
+        var root = Unpack("image");
+
+        var chkpwd = Path.Combine(root, "usr/sbin/unix_chkpwd");
+
+        Assert.Equal("2755 0 42", ToolRunner.Run("stat", ["-c", "%a %u %g", chkpwd]).Trim());
+        Assert.Contains("shadow:x:42:", File.ReadAllText(Path.Combine(root, "etc/group")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Build_TwoArchitectures_WritesOneIndex()
+    {
+        var spec = Spec("[libc6, libssl3, openssl, ca-certificates]", "architectures: [amd64, arm64]\nexclude: [debconf]");
+        var buildLock = await LockAsync(spec);
+
+        var result = await BuildAsync(buildLock, "image", spec: spec);
+
+        Assert.Equal("application/vnd.oci.image.index.v1+json", result.Root.MediaType);
+        Assert.Equal(["linux/amd64", "linux/arm64/v8"], result.Images.Select(i => i.Platform.ToString()));
+        Assert.Equal(["all"], buildLock.Packages.Where(p => p.ImageArchitectures!.Count == 2)
+            .Select(p => p.Architecture).Distinct());
+        Assert.DoesNotContain(buildLock.Packages, p => p.Name == "debconf");
+        Assert.Contains(result.Images[1].Packages, p => p is { Name: "openssl", Architecture: "arm64" });
+    }
+
+    [Fact]
+    public async Task Build_Arm64Image_RunsOpensslUnderQemu()
+    {
+        if (!ToolRunner.Exists("qemu-aarch64-static"))
+        {
+            Assert.Skip("qemu-aarch64-static is not installed; run scripts/install-test-deps.");
+        }
+
+        var spec = Spec("[libc6, libssl3, openssl, ca-certificates]", "architectures: [amd64, arm64]\nexclude: [debconf]");
+        await BuildAsync(await LockAsync(spec), "image", spec: spec);
+        var root = Unpack("image", "arm64");
+
+        var version = ToolRunner.Run("qemu-aarch64-static", ["-L", root, Path.Combine(root, "usr/bin/openssl"), "version"]);
+
+        Assert.StartsWith("OpenSSL 3.0.", version, StringComparison.Ordinal);
+        Assert.Contains("ARM aarch64", ToolRunner.Run("file", ["-L", Path.Combine(root, "usr/bin/openssl")]),
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Build_SourceLayering_GivesTheSameTree()
+    {
+        var buildLock = await LockAsync();
+
+        await BuildAsync(buildLock, "single");
+        var result = await BuildAsync(buildLock, "layered", BuildLayering.Source);
+        var again = await BuildAsync(buildLock, "layered-again", BuildLayering.Source);
+
+        var sources = buildLock.Packages.Select(p => p.Source).Distinct().Count();
+        Assert.Equal(1 + sources, Layers("layered").Count);
+        Assert.Equal(Listing(Unpack("single")), Listing(Unpack("layered")));
+        Assert.Equal(result.Manifest, again.Manifest);
+    }
+
+    [Fact]
+    public async Task Build_PythonMinimal_RunsInChroot()
+    {
+        RequireRoot();
+        var spec = Spec("[python3-minimal]", "exclude: [dpkg]");
+        await BuildAsync(await LockAsync(spec), "image", spec: spec);
+        var root = Unpack("image");
+
+        var output = ToolRunner.Run("chroot", [root, "/usr/bin/python3", "-c", "print(1)"]);
+
+        Assert.Equal("1", output.Trim());
+    }
+
+    [Fact]
+    public async Task Build_DistrolessBaseSpec_HasTheSamePackages()
+    {
+        var distroless = SharedData.Require("pkgdb-fixtures/dpkg/distroless-bookworm.lock.json");
+        using var document = JsonDocument.Parse(File.ReadAllBytes(distroless));
+        string[] ccOnly = ["gcc-12-base", "libgcc-s1", "libgomp1", "libstdc++6"];
+        var basePackages = document.RootElement.GetProperty("packages").EnumerateArray()
+            .Where(p => p.GetProperty("arch").GetString() == "amd64")
+            .Select(p => p.GetProperty("name").GetString()!)
+            .Where(n => !ccOnly.Contains(n))
+            .Order(StringComparer.Ordinal).ToList();
+        var spec = Spec($"[{string.Join(", ", basePackages)}]", "exclude: [debconf, mawk, libgcc-s1]");
+
+        var buildLock = await LockAsync(spec);
+        await BuildAsync(buildLock, "image", spec: spec);
+        var inventory = PackageInventory.Read(new DirectoryRootFileSystem(Unpack("image")));
+
+        Assert.Equal(basePackages, buildLock.Packages.Select(p => p.Name));
+        Assert.Equal(basePackages, inventory.Packages.Select(p => p.Name).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Build_OnAnotherDay_GivesTheSameDigests()
+    {
+        var buildLock = await LockAsync();
+        var first = await BuildAsync(buildLock, "first");
+        var later = DateTime.UtcNow.AddDays(400);
+        foreach (var file in Directory.EnumerateFiles(_work.FullName, "*", SearchOption.AllDirectories)
+            .Where(f => !f.Contains("/first/", StringComparison.Ordinal)))
+        {
+            File.SetLastWriteTimeUtc(file, later);
+        }
+
+        var second = await BuildAsync(buildLock, "second");
+
+        Assert.Equal(first.Manifest, second.Manifest);
+    }
+
+    [Fact]
+    public async Task Build_FromCache_WhenTheRepositoryIsGone()
+    {
+        var buildLock = await LockAsync();
+        await BuildAsync(buildLock, "first");
+        var unreachable = buildLock with
+        {
+            Packages = [.. buildLock.Packages.Select(p => p with { Repository = "http://127.0.0.1:9/" })],
+        };
+
+        var result = await BuildAsync(unreachable, "second");
+
+        Assert.Equal(buildLock.Packages.Count, result.Packages.Count);
+    }
+
+    [Fact]
+    public async Task Build_PathEscapeInPackage_WritesNothing()
+    {
+        var buildLock = await LockAsync();
+        var hostile = HostileDeb("openssl", buildLock.Packages.Single(p => p.Name == "openssl").Version);
+        var hex = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(hostile));
+        var cache = Path.Combine(_work.FullName, "cache", "debs", "sha256");
+        Directory.CreateDirectory(cache);
+        File.WriteAllBytes(Path.Combine(cache, hex), hostile);
+        var tampered = buildLock with
+        {
+            Packages = [.. buildLock.Packages.Select(p => p.Name == "openssl"
+                ? p with { Sha256 = hex, Size = hostile.Length }
+                : p)],
+        };
+
+        var error = await Assert.ThrowsAsync<IOException>(() => BuildAsync(tampered, "image"));
+
+        Assert.Contains("../escape", error.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_work.FullName, "image")));
+    }
+
+    [Fact]
+    public async Task LockFile_IsKeptUntilUpdate()
+    {
+        string[] closure = ["libc6=2.36-9+deb12u14", "libgcc-s1=12.2.0-14+deb12u1", "gcc-12-base=12.2.0-14+deb12u1"];
+        using var changing = BuildArchive.Of([.. closure, "libssl3=3.0.20-1~deb12u2"]);
+        var spec = Spec("[libssl3]", from: changing);
+        await PackageLocker.WriteLockFileAsync(spec, _http, update: false, cancellationToken: Token);
+        changing.Add(["libssl3=3.0.22-1~deb12u2"]);
+
+        var (kept, keptChanged) = await PackageLocker.WriteLockFileAsync(spec, _http, update: false,
+            cancellationToken: Token);
+        var (updated, updatedChanged) = await PackageLocker.WriteLockFileAsync(spec, _http, update: true,
+            cancellationToken: Token);
+
+        Assert.False(keptChanged);
+        Assert.Equal("3.0.20-1~deb12u2", kept.Packages.Single(p => p.Name == "libssl3").Version);
+        Assert.True(updatedChanged);
+        Assert.Equal("3.0.22-1~deb12u2", updated.Packages.Single(p => p.Name == "libssl3").Version);
+        Assert.Equal(updated.ToBytes(), File.ReadAllBytes(BuildLock.PathFor(spec.Path)));
+    }
+
+    [Fact]
+    public async Task Referrers_AttachSbomToLayout()
+    {
+        var result = await BuildAsync(await LockAsync(), "image", tag: "latest");
+        var sbom = Encoding.UTF8.GetBytes("{\"bomFormat\":\"CycloneDX\"}");
+        var output = "oci:" + Path.Combine(_work.FullName, "image");
+
+        var attached = await Referrers.AttachAsync(output,
+            [new Referrer(result.Root, "application/vnd.cyclonedx+json", sbom, DateTimeOffset.UnixEpoch)],
+            new Drydock.Oci.Transports.ImageTransportOptions(), Token);
+
+        var manifest = Assert.Single(attached).ParseManifest();
+        Assert.Equal(result.Manifest, manifest.Subject!.Digest);
+        Assert.Equal("application/vnd.cyclonedx+json", manifest.ArtifactType);
+        Assert.Contains(attached[0].Digest.ToString(), File.ReadAllText(IndexPath("image")), StringComparison.Ordinal);
+        if (ToolRunner.Exists("skopeo"))
+        {
+            var raw = ToolRunner.Run("skopeo", ["inspect", "--raw", $"oci:{Path.Combine(_work.FullName, "image")}:latest"]);
+            var config = result.Images[0].Manifest.ParseManifest().Config.Digest.ToString();
+            Assert.Contains(config, raw, StringComparison.Ordinal);
+        }
+    }
+
     public void Dispose() => _work.Delete(recursive: true);
 
-    private BuildSpec Spec(string packages = "[libc6, libssl3, openssl]")
+    private static string Listing(string root) => ToolRunner.Run("sh", ["-c",
+        $"cd '{root}' && find . -printf '%p %y %m %U %G %s %l\\n' | LC_ALL=C sort"]);
+
+    // A .deb whose data.tar climbs out of the root: ar of debian-binary, control.tar.gz and
+    // data.tar.gz, written by hand because dpkg-deb refuses to build such a package.
+    private static byte[] HostileDeb(string name, string version)
+    {
+        static byte[] TarGz(string entryName, string content)
+        {
+            using var buffer = new MemoryStream();
+            using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
+            using (var tar = new TarWriter(gzip))
+            {
+                tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, entryName)
+                {
+                    DataStream = new MemoryStream(Encoding.UTF8.GetBytes(content)),
+                });
+            }
+
+            return buffer.ToArray();
+        }
+
+        var control = $"Package: {name}\nVersion: {version}\nArchitecture: amd64\nDescription: hostile\n";
+        var members = new (string Name, byte[] Content)[]
+        {
+            ("debian-binary", "2.0\n"u8.ToArray()),
+            ("control.tar.gz", TarGz("./control", control)),
+            ("data.tar.gz", TarGz("./../escape", "outside")),
+        };
+        using var deb = new MemoryStream();
+        deb.Write("!<arch>\n"u8);
+        foreach (var (memberName, content) in members)
+        {
+            var header = $"{memberName,-16}{"0",-12}{"0",-6}{"0",-6}{"100644",-8}{content.Length,-10}`\n";
+            deb.Write(Encoding.ASCII.GetBytes(header));
+            deb.Write(content);
+            if (content.Length % 2 == 1)
+            {
+                deb.WriteByte((byte)'\n');
+            }
+        }
+
+        return deb.ToArray();
+    }
+
+    private BuildSpec Spec(string packages = "[libc6, libssl3, openssl]", string extra = "",
+        BuildArchive? from = null)
     {
         var path = Path.Combine(_work.FullName, "spec.yaml");
-        File.WriteAllText(path, archive.Spec(packages));
+        File.WriteAllText(path, (from ?? archive).Spec(packages, extra));
         return BuildSpecReader.ReadFile(path);
     }
 
-    private Task<BuildLock> LockAsync() => PackageLocker.LockAsync(Spec(), _http, cancellationToken: Token);
+    private Task<BuildLock> LockAsync(BuildSpec? spec = null) =>
+        PackageLocker.LockAsync(spec ?? Spec(), _http, cancellationToken: Token);
 
-    private Task<BuildResult> BuildAsync(BuildLock buildLock, string name)
+    private Task<BuildResult> BuildAsync(BuildLock buildLock, string name,
+        BuildLayering layering = BuildLayering.Single, BuildSpec? spec = null, string tag = "")
     {
-        var options = new BuildOptions { Http = _http, CacheRoot = Path.Combine(_work.FullName, "cache") };
-        return ImageBuilder.BuildAsync(Spec(), buildLock, "oci:" + Path.Combine(_work.FullName, name), options, Token);
+        var options = new BuildOptions
+        {
+            Http = _http,
+            CacheRoot = Path.Combine(_work.FullName, "cache"),
+            Layering = layering,
+        };
+        var output = "oci:" + Path.Combine(_work.FullName, name) + (tag.Length > 0 ? ":" + tag : "");
+        return ImageBuilder.BuildAsync(spec ?? Spec(), buildLock, output, options, Token);
     }
 
     private string IndexPath(string name) => Path.Combine(_work.FullName, name, "index.json");
@@ -164,19 +417,38 @@ public sealed class BuildTests(BuildArchive archive) : IClassFixture<BuildArchiv
         return Unpack("image");
     }
 
-    // Reads the layout as a runtime would: index, manifest, then the one layer, unpacked by tar.
-    private string Unpack(string name)
+    // Reads the layout as a runtime would: index, manifest (the architecture's one under an
+    // image index), then each layer in order, unpacked by tar with the owners it records.
+    private string Unpack(string name, string architecture = "amd64")
+    {
+        var root = Path.Combine(_work.FullName, $"{name}-{architecture}-root");
+        Directory.CreateDirectory(root);
+        foreach (var layer in Layers(name, architecture))
+        {
+            ToolRunner.Run("tar", ["--numeric-owner", "-xzf", layer, "-C", root]);
+        }
+
+        return root;
+    }
+
+    private List<string> Layers(string name, string architecture = "amd64")
     {
         var layout = Path.Combine(_work.FullName, name);
         string Blob(string digest) => Path.Combine(layout, "blobs", "sha256", digest["sha256:".Length..]);
         using var index = JsonDocument.Parse(File.ReadAllBytes(IndexPath(name)));
-        var manifestDigest = index.RootElement.GetProperty("manifests")[0].GetProperty("digest").GetString()!;
+        var root = index.RootElement.GetProperty("manifests")[0];
+        var manifestDigest = root.GetProperty("digest").GetString()!;
+        if (root.GetProperty("mediaType").GetString() == "application/vnd.oci.image.index.v1+json")
+        {
+            using var images = JsonDocument.Parse(File.ReadAllBytes(Blob(manifestDigest)));
+            manifestDigest = images.RootElement.GetProperty("manifests").EnumerateArray()
+                .Single(m => m.GetProperty("platform").GetProperty("architecture").GetString() == architecture)
+                .GetProperty("digest").GetString()!;
+        }
+
         using var manifest = JsonDocument.Parse(File.ReadAllBytes(Blob(manifestDigest)));
-        var layer = Assert.Single(manifest.RootElement.GetProperty("layers").EnumerateArray());
-        var root = Path.Combine(_work.FullName, name + "-root");
-        Directory.CreateDirectory(root);
-        ToolRunner.Run("tar", ["-xzf", Blob(layer.GetProperty("digest").GetString()!), "-C", root]);
-        return root;
+        return manifest.RootElement.GetProperty("layers").EnumerateArray()
+            .Select(l => Blob(l.GetProperty("digest").GetString()!)).ToList();
     }
 
     private static void RequireRoot()
