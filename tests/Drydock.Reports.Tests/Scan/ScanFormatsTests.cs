@@ -27,8 +27,9 @@ public sealed class ScanFormatsTests
     {
         var sbom = SampleDocuments.Debian();
         var packages = sbom.Inventory.Packages;
-        ScanFinding Found(int index, string id, Verdict verdict, Severity severity, string? fix) =>
-            new(new Finding
+        ScanFinding Found(int index, string id, Verdict verdict, Severity severity, string? fix)
+        {
+            var finding = new Finding
             {
                 Vulnerability = id,
                 Advisories = fix is null ? [] : ["DSA-5514-1"],
@@ -41,7 +42,12 @@ public sealed class ScanFormatsTests
                 Severity = severity,
                 DistributionSeverity = severity == Severity.High ? "high" : "unimportant",
                 Source = "debian-osv",
-            }, packages[index].LayerIndex, packages[index].LayerDiffId) { PackageIndex = index };
+            };
+            return new ScanFinding(finding, packages[index].LayerIndex, packages[index].LayerDiffId)
+            {
+                PackageIndex = index,
+            };
+        }
 
         return new ScanDocument
         {
