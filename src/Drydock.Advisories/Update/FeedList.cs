@@ -81,6 +81,21 @@ public sealed record FeedDefinition(Uri Url, string FileName)
     }
 
     /// <summary>
+    /// The official feeds of the distributions Drydock reads, shipped with Drydock
+    /// (Update/official.list): what <c>drydock db update</c> downloads when no list is configured.
+    /// </summary>
+    public static IReadOnlyList<FeedDefinition> Official
+    {
+        get
+        {
+            using var stream = typeof(FeedDefinition).Assembly.GetManifestResourceStream("Drydock.Advisories.official.list")
+                ?? throw new InvalidOperationException("The official feed list is missing from this Drydock build.");
+            using var reader = new StreamReader(stream);
+            return ParseList(reader.ReadToEnd(), "the official feed list");
+        }
+    }
+
+    /// <summary>
     /// The feed list read when <c>--feeds</c> is not given: <c>$XDG_CONFIG_HOME/drydock/feeds.list</c>,
     /// else <c>~/.config/drydock/feeds.list</c>.
     /// </summary>

@@ -57,7 +57,8 @@ internal static class DbCommand
         var feeds = new Option<string?>("--feeds")
         {
             Description = "A feed list: one 'FILE-NAME URL' a line (default: $XDG_CONFIG_HOME/drydock/feeds.list, "
-                + "else ~/.config/drydock/feeds.list). docs/feeds/official.list lists the official feeds.",
+                + "else ~/.config/drydock/feeds.list; with neither a list nor --feed, the official feeds of Debian, Ubuntu "
+                + "and Alpine).",
         };
         var feed = new Option<string[]>("--feed")
         {
@@ -92,8 +93,8 @@ internal static class DbCommand
         return command;
     }
 
-    // The list comes from --feeds, else from the user's config file; --feed entries override it.
-    // Drydock has no built-in list, so an update reaches only hosts the user named.
+    // The list comes from --feeds, else from the user's config file; --feed entries override
+    // it. With neither a list nor --feed, the official feeds shipped with Drydock are used.
     private static async Task<IReadOnlyList<FeedDefinition>> ReadFeedsAsync(string? listPath, string[] options,
         CancellationToken cancellationToken)
     {
@@ -105,11 +106,15 @@ internal static class DbCommand
             list = FeedDefinition.ParseList(
                 await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false), path);
         }
+        else if (overrides.Count == 0)
+        {
+            list = FeedDefinition.Official;
+        }
 
         var result = FeedDefinition.Override(list, overrides);
         return result.Count > 0 ? result : throw new ArgumentException(
-            $"No feeds to update: '{path}' does not exist and no --feed was given. Copy docs/feeds/official.list "
-            + "there, or pass --feeds FILE or --feed FILE-NAME=URL.");
+            $"No feeds to update: the feed list '{path}' is empty and no --feed was given. Add feeds to it, "
+            + "or pass --feed FILE-NAME=URL.");
     }
 
     private static Command CreateStatus(Option<string?> database)

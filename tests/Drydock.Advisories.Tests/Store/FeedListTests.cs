@@ -34,4 +34,15 @@ public sealed class FeedListTests
 
         Assert.Contains($"'{value}'", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Official_ListsTheDistributionFeedsOverHttps()
+    {
+        var feeds = FeedDefinition.Official;
+
+        Assert.Contains(feeds, feed => feed.FileName == "debian-osv.zip");
+        Assert.Contains(feeds, feed => feed.FileName == "debian-tracker.json");
+        Assert.Contains(feeds, feed => feed.FileName.StartsWith("alpine-secdb/", StringComparison.Ordinal));
+        Assert.All(feeds, feed => Assert.Equal("https", feed.Url.Scheme));
+    }
 }

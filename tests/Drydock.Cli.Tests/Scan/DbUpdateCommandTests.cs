@@ -84,9 +84,12 @@ public sealed class DbUpdateCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Update_NoList_ExitsUsage()
+    public async Task Update_EmptyList_ExitsUsage()
     {
-        var run = await UpdateAsync(Path.Combine(_folder.FullName, "no-config"));
+        var list = Path.Combine(_folder.FullName, "feeds.list");
+        await File.WriteAllTextAsync(list, "# nothing yet\n", TestContext.Current.CancellationToken);
+
+        var run = await UpdateAsync(null, "--feeds", list);
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("feeds.list", run.Stderr, StringComparison.Ordinal);
