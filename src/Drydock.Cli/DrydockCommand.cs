@@ -21,7 +21,10 @@ internal static class DrydockCommand
             root.Subcommands.Add(command);
         }
 
-        return await root.Parse(args).InvokeAsync();
+        // Set explicitly: without a configuration, InvokeAsync leaves SIGINT and SIGTERM to their
+        // default action, which kills the process before it can remove its temporary files.
+        var invocation = new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(2) };
+        return await root.Parse(args).InvokeAsync(invocation);
     }
 
     private static IEnumerable<Command> Commands()
