@@ -28,7 +28,10 @@ internal static class DrydockCommand
             return ReportUsageErrors(parsed);
         }
 
-        return await parsed.InvokeAsync();
+        // Set explicitly: without a configuration, InvokeAsync leaves SIGINT and SIGTERM to their
+        // default action, which kills the process before it can remove its temporary files.
+        var invocation = new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(2) };
+        return await parsed.InvokeAsync(invocation);
     }
 
     // A mistyped command line gets its errors once on standard error and a pointer to the

@@ -32,10 +32,11 @@ public sealed class LayerReader : IDisposable
         };
         var magic = ReadMagic(_compressed);
         Compression = LayerCompressions.Detect(magic);
-        var decompressed = Decompress(new PrefixedStream(magic, _compressed), Compression);
+        var decompressed = new DecompressionErrorStream(
+            Decompress(new PrefixedStream(magic, _compressed), Compression), CorruptFrame);
         var guarded = new BombGuardStream(decompressed, () => _compressed.BytesRead, limits, Bomb);
         _guard = new TarHeaderGuard(guarded, limits.MaxHeaderSize, (problem, entry, reason) =>
-            throw Fail(problem, entry, $"Layer {{0}} is rejected because {reason}."));
+            throw DamagedBlobError() ?? Fail(problem, entry, $"Layer {{0}} is rejected because {reason}."));
         _top = _guard;
 
         // The diff_id is checked above the header guard, so that a stream cut short is
@@ -138,7 +139,7 @@ public sealed class LayerReader : IDisposable
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or ZstdException
             or ArgumentException or NotSupportedException)
         {
-            throw Fail(LayerProblem.Malformed, _guard.CurrentEntryName,
+            throw DamagedBlobError() ?? Fail(LayerProblem.Malformed, _guard.CurrentEntryName,
                 "Layer {0} is malformed: " + e.Message, e);
         }
     }
@@ -310,6 +311,34 @@ public sealed class LayerReader : IDisposable
         throw Fail(LayerProblem.DigestMismatch, null,
             $"Layer {{0}} uncompresses to digest '{actual}', but the config lists diff_id "
             + $"'{_layer.DiffId}'");
+
+    private Exception CorruptFrame(Exception error)
+    {
+        var entry = _guard?.CurrentEntryName;
+        return DamagedBlobError() ?? Fail(LayerProblem.Malformed, entry,
+            "Layer {0} has corrupt compressed data" + (entry is null ? "" : " in entry '{1}'")
+            + ": " + error.Message, error);
+    }
+
+    // A blob whose bytes changed on disk or on the wire usually fails to decompress or parse
+    // before its digest can be checked. Reading the rest of it first turns that into a digest
+    // mismatch, which names the real cause and what to do, instead of a parse error.
+    private Exception? DamagedBlobError()
+    {
+        try
+        {
+            _compressed.Drain();
+            return null;
+        }
+        catch (Exception mismatch) when (mismatch is LayerException or DigestMismatchException)
+        {
+            return mismatch;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
 
     private void Bomb(string reason) =>
         throw Fail(LayerProblem.DecompressionBomb, _guard?.CurrentEntryName,

@@ -11,9 +11,15 @@ internal static class LayoutBlobs
     /// <summary>Wraps a blob stream so that it throws at its end unless size and digest match.</summary>
     public static Stream Verify(Stream content, Descriptor descriptor, string sourceName) =>
         new HashingStream(content, descriptor.Digest, descriptor.Size, (actual, size) =>
-            throw new DigestMismatchException(
-                $"Blob '{descriptor.Digest}' in '{sourceName}' has {size} bytes with digest '{actual}', but its "
-                + $"descriptor declares {descriptor.Size} bytes. The file is corrupt; copy the image again."));
+            throw new DigestMismatchException(MismatchMessage(descriptor, sourceName, actual, size)));
+
+    private static string MismatchMessage(Descriptor descriptor, string sourceName, Digest actual, long size)
+    {
+        var found = size == descriptor.Size
+            ? $"hashes to '{actual}'"
+            : $"has {size} bytes, but its descriptor declares {descriptor.Size} bytes";
+        return $"Blob '{descriptor.Digest}' in '{sourceName}' {found}. The file is corrupt; copy the image again.";
+    }
 
     /// <summary>Reads a small blob whole, checking it against its descriptor.</summary>
     public static byte[] ReadSmall(ILayoutFiles files, Descriptor descriptor, int maxSize)

@@ -100,7 +100,7 @@ internal sealed class RegistryRepository : IManifestFetcher, IManifestPusher, IB
         {
             await RegistryResponses.EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
             var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            return new ResponseStream(stream, response);
+            return new ResponseStream(stream, response, $"blob '{descriptor.Digest}' of '{_client.Host}/{Repository}'");
         }
         catch
         {
@@ -190,7 +190,9 @@ internal sealed class RegistryRepository : IManifestFetcher, IManifestPusher, IB
             throw TooLarge(reference, response.Content.Headers.ContentLength.Value);
         }
 
-        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using var stream = new ResponseStream(
+            await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), response,
+            $"manifest '{_client.Host}/{Repository}:{reference}'");
         using var buffer = new MemoryStream();
         var chunk = new byte[1 << 16];
         int read;

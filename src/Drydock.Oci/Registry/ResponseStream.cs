@@ -1,8 +1,17 @@
 namespace Drydock.Oci.Registry;
 
-/// <summary>A response body that disposes its response, releasing the connection, when disposed.</summary>
-internal sealed class ResponseStream(Stream inner, HttpResponseMessage response) : Stream
+/// <summary>
+/// A response body that disposes its response, releasing the connection, when disposed. A read
+/// that fails because the connection broke, or because the body ended before its
+/// Content-Length, is raised as an <see cref="IOException"/> that names the content.
+/// </summary>
+/// <param name="inner">The body stream of <paramref name="response"/>.</param>
+/// <param name="response">The response, disposed with the stream.</param>
+/// <param name="content">The content for error messages, such as "blob 'sha256:…' of 'HOST/REPO'".</param>
+internal sealed class ResponseStream(Stream inner, HttpResponseMessage response, string content) : Stream
 {
+    private long _bytesRead;
+
     public override bool CanRead => true;
 
     public override bool CanSeek => false;
@@ -17,15 +26,34 @@ internal sealed class ResponseStream(Stream inner, HttpResponseMessage response)
         set => throw new NotSupportedException();
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
-    public override int Read(Span<byte> buffer) => inner.Read(buffer);
+    public override int Read(Span<byte> buffer)
+    {
+        try
+        {
+            return Count(inner.Read(buffer));
+        }
+        catch (IOException e)
+        {
+            throw Broken(e);
+        }
+    }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        inner.ReadAsync(buffer, offset, count, cancellationToken);
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        inner.ReadAsync(buffer, cancellationToken);
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return Count(await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false));
+        }
+        catch (IOException e)
+        {
+            throw Broken(e);
+        }
+    }
 
     public override void Flush()
     {
@@ -46,5 +74,20 @@ internal sealed class ResponseStream(Stream inner, HttpResponseMessage response)
         }
 
         base.Dispose(disposing);
+    }
+
+    private int Count(int read)
+    {
+        _bytesRead += read;
+        return read;
+    }
+
+    private IOException Broken(IOException error)
+    {
+        var expected = response.Content.Headers.ContentLength is { } length ? $" of {length}" : "";
+        return new IOException(
+            $"Reading {content} from '{response.RequestMessage?.RequestUri?.Authority}' failed after {_bytesRead}{expected} "
+            + $"bytes: {error.Message} The connection broke or the registry sent less than it announced; "
+            + "try again.", error);
     }
 }

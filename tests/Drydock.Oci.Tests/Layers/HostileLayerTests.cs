@@ -41,6 +41,9 @@ public sealed class HostileLayerTests
             "././@LongLink"),
         new Case("truncated tar", TruncatedTar, LayerProblem.Truncated, "big"),
         new Case("truncated gzip", TruncatedGzip, LayerProblem.Truncated, "big"),
+        new Case("corrupt gzip data", () => CorruptGzip(matchingDigest: true), LayerProblem.Malformed, "big"),
+        new Case("corrupt gzip blob", () => CorruptGzip(matchingDigest: false), LayerProblem.DigestMismatch, null),
+        new Case("damaged tar header", DamagedTarHeader, LayerProblem.DigestMismatch, null),
         new Case("gzip bomb", () => Zeros(TestTar.Gzip), LayerProblem.DecompressionBomb, "zeros", _smallLimits),
         new Case("zstd bomb", () => Zeros(TestTar.Zstd), LayerProblem.DecompressionBomb, "zeros", _smallLimits),
         new Case("size cap", () => Zeros(TestTar.Gzip), LayerProblem.DecompressionBomb, "zeros",
@@ -96,6 +99,34 @@ public sealed class HostileLayerTests
         var blob = TestTar.Gzip(tar);
         blob = blob[..(blob.Length / 2)];
         return (blob, TestTar.Describe(blob, tar));
+    }
+
+    // Random content keeps the entry's data large once compressed, so the flipped bytes land in
+    // the deflate stream of 'big'. With a matching digest the layer itself is corrupt; with the
+    // digest of the intact blob it is a damaged copy, reported as a digest mismatch.
+    private static (byte[], ImageLayer) CorruptGzip(bool matchingDigest)
+    {
+        var random = new Random(7);
+        var content = new string([.. Enumerable.Range(0, 100_000).Select(_ => (char)random.Next(33, 127))]);
+        var tar = new TestTar().File("small", "x").File("big", content).ToArray();
+        var intact = TestTar.Gzip(tar);
+        var blob = intact.ToArray();
+        for (var i = blob.Length / 2; i < blob.Length / 2 + 64; i++)
+        {
+            blob[i] ^= 0x5a;
+        }
+
+        return (blob, TestTar.Describe(matchingDigest ? blob : intact, tar));
+    }
+
+    // An uncompressed copy of BigTar whose second header was damaged after the manifest named
+    // the intact blob: the header checksum fails first, but the digest is the cause to report.
+    private static (byte[], ImageLayer) DamagedTarHeader()
+    {
+        var intact = BigTar();
+        var blob = intact.ToArray();
+        blob[1024] ^= 0x20;
+        return (blob, TestTar.Describe(intact, intact, MediaTypes.OciLayer));
     }
 
     private static (byte[], ImageLayer) Zeros(Func<byte[], byte[]> compress)

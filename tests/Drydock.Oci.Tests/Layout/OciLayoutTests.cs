@@ -76,7 +76,11 @@ public sealed class OciLayoutTests : IDisposable
         bytes[^10] ^= 0xff;
         File.WriteAllBytes(path, bytes);
 
-        await Assert.ThrowsAnyAsync<IOException>(() => ReadStatus(OciLayout.OpenSource(At("layout"), "v1")));
+        var error = await Assert.ThrowsAsync<DigestMismatchException>(
+            () => ReadStatus(OciLayout.OpenSource(At("layout"), "v1")));
+
+        Assert.Contains($"'{layer.Digest}'", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"'{Digest.Compute(bytes)}'", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

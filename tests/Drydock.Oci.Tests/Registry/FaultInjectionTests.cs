@@ -96,6 +96,26 @@ public sealed class FaultInjectionTests : IAsyncLifetime
         Assert.Equal(TimeSpan.FromHours(1), error.RetryAfter);
     }
 
+    [Fact]
+    public async Task Blob_cut_short_names_blob()
+    {
+        await PushTinyAsync("fault/cut");
+        _proxy.CutBody("GET", "/blobs/sha256:", times: 100);
+        await using var source = ImageTransports.OpenSource($"{_proxy.Host}/fault/cut:v1", _context.Options);
+        var manifest = (await source.GetManifestAsync(RegistryTestContext.Cancellation)).ParseManifest();
+        var layer = manifest.Layers[0];
+
+        var error = await Assert.ThrowsAsync<IOException>(async () =>
+        {
+            await using var blob = await source.OpenBlobAsync(layer, RegistryTestContext.Cancellation);
+            await blob.CopyToAsync(Stream.Null, RegistryTestContext.Cancellation);
+        });
+
+        Assert.Contains($"'{layer.Digest}'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("fault/cut", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"of {layer.Size} bytes", error.Message, StringComparison.Ordinal);
+    }
+
     private async Task<TinyImage> PushTinyAsync(string repository)
     {
         var image = TinyImage.Create(_context.NewDirectory(repository.Replace('/', '-')), "v1", ["linux/amd64"]);

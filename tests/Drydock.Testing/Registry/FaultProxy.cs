@@ -58,6 +58,18 @@ public sealed class FaultProxy : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Passes the next <paramref name="times"/> matching requests on, but sends only the first half
+    /// of the response body under its full Content-Length and then resets the connection.
+    /// </summary>
+    public void CutBody(string method, string pathPart, int times)
+    {
+        lock (_faults)
+        {
+            _faults.Add(new Fault(method, pathPart, 0, null) { Remaining = times, CutsBody = true });
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         _listener.Stop();
@@ -94,7 +106,14 @@ public sealed class FaultProxy : IAsyncDisposable
         using var response = context.Response;
         var request = context.Request;
         var path = request.Url!.PathAndQuery;
-        if (TakeFault(request.HttpMethod, request.Url.AbsolutePath) is { } fault)
+        var fault = TakeFault(request.HttpMethod, request.Url.AbsolutePath);
+        if (fault is { CutsBody: true })
+        {
+            await ForwardAsync(context, path, cutBody: true).ConfigureAwait(false);
+            return;
+        }
+
+        if (fault is not null)
         {
             Requests.Enqueue($"{request.HttpMethod} {request.Url.AbsolutePath} -> {fault.Status} (injected)");
             await request.InputStream.CopyToAsync(Stream.Null).ConfigureAwait(false);
@@ -118,7 +137,7 @@ public sealed class FaultProxy : IAsyncDisposable
         }
     }
 
-    private async Task ForwardAsync(HttpListenerContext context, string path)
+    private async Task ForwardAsync(HttpListenerContext context, string path, bool cutBody = false)
     {
         var request = context.Request;
         using var forward = new HttpRequestMessage(new HttpMethod(request.HttpMethod), $"http://{_upstream}{path}");
@@ -164,6 +183,15 @@ public sealed class FaultProxy : IAsyncDisposable
             response.ContentLength64 = length;
         }
 
+        if (cutBody)
+        {
+            var body = await answer.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
+            await response.OutputStream.WriteAsync(body.AsMemory(0, body.Length / 2)).ConfigureAwait(false);
+            await response.OutputStream.FlushAsync().ConfigureAwait(false);
+            response.Abort();
+            return;
+        }
+
         await answer.Content.CopyToAsync(response.OutputStream).ConfigureAwait(false);
     }
 
@@ -185,5 +213,7 @@ public sealed class FaultProxy : IAsyncDisposable
     private sealed record Fault(string Method, string PathPart, int Status, string? RetryAfter)
     {
         public int Remaining { get; set; }
+
+        public bool CutsBody { get; init; }
     }
 }
