@@ -37,6 +37,14 @@ internal sealed class DpkgDatabaseReader : IPackageDatabaseReader
             probe.Dispose();
             statusFiles.Add(StatusFile);
         }
+        else if (root.ResolvePath(StatusFile) is { } resolved)
+        {
+            // A directory, a device or a link to a path that is not read: listing nothing
+            // without a word would pass for an image with no packages.
+            result.Report(StatusFile, 0,
+                $"The dpkg database '{StatusFile}' exists but is not a regular file Drydock reads (it resolves to "
+                + $"'{resolved}'), so its packages are not listed.");
+        }
 
         statusFiles.AddRange(root.List(StatusDirectory).Where(IsStanzaFile));
         if (statusFiles.Count == 0)
@@ -89,6 +97,14 @@ internal sealed class DpkgDatabaseReader : IPackageDatabaseReader
                 result.Report(path, stanza.LineNumber,
                     $"Package '{package}' is listed again; the entry in '{first}' is kept.");
                 continue;
+            }
+
+            // dpkg reads such a version from its database with a warning, so it is listed and
+            // the warning reported.
+            if (package.Dpkg?.ParsedVersion.Warning is { } warning)
+            {
+                result.Report(path, stanza.LineNumber,
+                    $"Package '{package.Name}' has version '{package.Version}', which dpkg warns about: {warning}.");
             }
 
             seen[(package.Name, package.Architecture)] = path;

@@ -106,6 +106,32 @@ public sealed class DpkgDatabaseReaderTests
     }
 
     [Fact]
+    public void StatusDirectory_IsReportedNotSilent()
+    {
+        using var root = new TemporaryRoot().Write("/var/lib/dpkg/status/x", "not a database");
+
+        var result = PackageInventory.Read(root.FileSystem);
+
+        Assert.Empty(result.Packages);
+        var diagnostic = Assert.Single(result.Diagnostics);
+        Assert.Equal(Status, diagnostic.File);
+        Assert.Contains("'/var/lib/dpkg/status'", diagnostic.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void VersionDpkgWarnsAbout_IsListedAndReported()
+    {
+        using var root = new TemporaryRoot().Write(Status,
+            "Package: odd\nStatus: install ok installed\nArchitecture: amd64\nVersion: 1:2:!!\n\n");
+
+        var result = PackageInventory.Read(root.FileSystem);
+
+        Assert.Equal("1:2:!!", Assert.Single(result.Packages).Version);
+        var diagnostic = Assert.Single(result.Diagnostics);
+        Assert.Contains("'1:2:!!'", diagnostic.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void StatusD_MultipleReportsMalformedAndKeepsOthers()
     {
         using var root = Fixture("syft-status.d/multiple", StatusD + "multiple");
