@@ -35,6 +35,8 @@ public sealed class BuildArchive : IDisposable
         "libc-bin=2.36-9+deb12u14", "mawk=1.3.4.20200120-3.1",
     ];
 
+    // amd64 and all packages share the cache of TestRepository, which finds a file by name and
+    // version only, so packages of other architectures are kept apart from it.
     private static readonly string _debCache = Path.Combine(TestCache.Root, "debs");
 
     public BuildArchive()
@@ -71,13 +73,14 @@ public sealed class BuildArchive : IDisposable
     /// <summary>The downloaded .deb of a <c>NAME[:ARCH]=VERSION</c>, from the shared test cache.</summary>
     public static string Download(string package)
     {
-        Directory.CreateDirectory(_debCache);
         var (nameAndArch, version) = (package.Split('=')[0], package.Split('=')[1]);
         var name = nameAndArch.Split(':')[0];
         var architecture = nameAndArch.Contains(':', StringComparison.Ordinal) ? nameAndArch.Split(':')[1] : "amd64";
+        var cache = architecture == "amd64" ? _debCache : _debCache + "-" + architecture;
+        Directory.CreateDirectory(cache);
         var escaped = version.Replace(":", "%3a", StringComparison.Ordinal);
         string? Cached() => new[] { architecture, "all" }
-            .Select(a => Path.Combine(_debCache, $"{name}_{escaped}_{a}.deb"))
+            .Select(a => Path.Combine(cache, $"{name}_{escaped}_{a}.deb"))
             .FirstOrDefault(File.Exists);
         using (TestCache.Lock("debs"))
         {
@@ -86,7 +89,7 @@ public sealed class BuildArchive : IDisposable
                 return cached;
             }
 
-            ToolRunner.Run("apt-get", ["download", "-q", package], workingDirectory: _debCache);
+            ToolRunner.Run("apt-get", ["download", "-q", package], workingDirectory: cache);
             return Cached() ?? throw new FileNotFoundException($"apt-get download '{package}' wrote no file.");
         }
     }

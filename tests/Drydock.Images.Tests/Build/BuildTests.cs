@@ -338,6 +338,59 @@ public sealed class BuildTests(BuildArchive archive) : IClassFixture<BuildArchiv
         }
     }
 
+    [Fact]
+    public async Task Referrers_AttachSbomInRegistry()
+    {
+        await using var registry = await Drydock.Testing.Registry.RegistryServer.StartAsync();
+        var output = $"{registry.Host}/build/base:latest";
+        var options = new BuildOptions { Http = _http, CacheRoot = Path.Combine(_work.FullName, "cache") };
+        var result = await ImageBuilder.BuildAsync(Spec(), await LockAsync(), output, options, Token);
+        var sbom = Encoding.UTF8.GetBytes("{\"spdxVersion\":\"SPDX-2.3\"}");
+
+        var attached = await Referrers.AttachAsync(output,
+            [new Referrer(result.Root, "application/spdx+json", sbom, DateTimeOffset.UnixEpoch)],
+            new Drydock.Oci.Transports.ImageTransportOptions(), Token);
+
+        var byDigest = ToolRunner.Run("skopeo",
+            ["inspect", "--raw", "--tls-verify=false", $"docker://{registry.Host}/build/base@{attached[0].Digest}"]);
+        Assert.Contains(result.Manifest.Hex, byDigest, StringComparison.Ordinal);
+        var tagged = ToolRunner.Run("skopeo",
+            ["inspect", "--raw", "--tls-verify=false", $"docker://{registry.Host}/build/base:sha256-{result.Manifest.Hex}"]);
+        Assert.Contains(attached[0].Digest.ToString(), tagged, StringComparison.Ordinal);
+        Assert.Contains("application/spdx+json", tagged, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LockRead_Malformed_NamesTheFile()
+    {
+        var path = Path.Combine(_work.FullName, "spec.lock.json");
+        File.WriteAllText(path, "{\"lockVersion\": 1, \"inputs\": [");
+
+        var error = Assert.Throws<InvalidDataException>(() => BuildLock.Read(path));
+
+        Assert.Contains(path, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Lock_UnknownArchitecture_IsRejected()
+    {
+        var spec = Spec("[libc6]", "architectures: [amd46]");
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => LockAsync(spec));
+
+        Assert.Contains("'amd46'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Lock_RequestedAndExcluded_IsRejected()
+    {
+        var spec = Spec("[libc6, openssl]", "exclude: [openssl]");
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => LockAsync(spec));
+
+        Assert.Contains("'openssl'", error.Message, StringComparison.Ordinal);
+    }
+
     public void Dispose() => _work.Delete(recursive: true);
 
     private static string Listing(string root) => ToolRunner.Run("sh", ["-c",
