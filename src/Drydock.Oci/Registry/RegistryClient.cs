@@ -37,10 +37,14 @@ internal sealed class RegistryClient
         BaseUri = new Uri($"{(plainHttp ? "http" : "https")}://{apiHost}/");
         _authenticator = new TokenAuthenticator(_http, connection.Credential, logger);
         _retry = connection.Retry;
+        ReadTimeout = connection.ReadTimeout;
         _logger = logger;
     }
 
     public string Host { get; }
+
+    /// <summary>How long a response body may send nothing before a read fails.</summary>
+    public TimeSpan ReadTimeout { get; }
 
     /// <summary>The scheme, host and port requests go to, ending with '/'.</summary>
     public Uri BaseUri { get; private set; }
@@ -167,4 +171,8 @@ internal sealed class RegistryClient
 }
 
 /// <summary>How to reach registries: TLS checks, credentials and retries.</summary>
-internal sealed record RegistryConnection(bool Insecure, RegistryCredential? Credential, RetryPolicy Retry);
+internal sealed record RegistryConnection(bool Insecure, RegistryCredential? Credential, RetryPolicy Retry)
+{
+    /// <summary>How long a response body may send nothing before a read fails.</summary>
+    public TimeSpan ReadTimeout { get; init; } = TimeSpan.FromMinutes(2);
+}

@@ -100,7 +100,10 @@ internal sealed class RegistryRepository : IManifestFetcher, IManifestPusher, IB
         {
             await RegistryResponses.EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
             var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            return new ResponseStream(stream, response, $"blob '{descriptor.Digest}' of '{_client.Host}/{Repository}'");
+            return new ResponseStream(stream, response, $"blob '{descriptor.Digest}' of '{_client.Host}/{Repository}'")
+            {
+                IdleTimeout = _client.ReadTimeout,
+            };
         }
         catch
         {
@@ -192,7 +195,10 @@ internal sealed class RegistryRepository : IManifestFetcher, IManifestPusher, IB
 
         await using var stream = new ResponseStream(
             await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), response,
-            $"manifest '{_client.Host}/{Repository}:{reference}'");
+            $"manifest '{_client.Host}/{Repository}:{reference}'")
+        {
+            IdleTimeout = _client.ReadTimeout,
+        };
         using var buffer = new MemoryStream();
         var chunk = new byte[1 << 16];
         int read;

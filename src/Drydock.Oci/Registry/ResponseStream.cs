@@ -3,7 +3,8 @@ namespace Drydock.Oci.Registry;
 /// <summary>
 /// A response body that disposes its response, releasing the connection, when disposed. A read
 /// that fails because the connection broke, or because the body ended before its
-/// Content-Length, is raised as an <see cref="IOException"/> that names the content.
+/// Content-Length, is raised as an <see cref="IOException"/> that names the content, and so is
+/// a read that receives nothing for <see cref="IdleTimeout"/>.
 /// </summary>
 /// <param name="inner">The body stream of <paramref name="response"/>.</param>
 /// <param name="response">The response, disposed with the stream.</param>
@@ -11,6 +12,9 @@ namespace Drydock.Oci.Registry;
 internal sealed class ResponseStream(Stream inner, HttpResponseMessage response, string content) : Stream
 {
     private long _bytesRead;
+
+    /// <summary>How long one read may wait for data before it fails; infinite by default.</summary>
+    public TimeSpan IdleTimeout { get; init; } = Timeout.InfiniteTimeSpan;
 
     public override bool CanRead => true;
 
@@ -28,15 +32,19 @@ internal sealed class ResponseStream(Stream inner, HttpResponseMessage response,
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
+    // A blocking read cannot be given a timeout, so it waits on the asynchronous one.
     public override int Read(Span<byte> buffer)
     {
+        var rented = System.Buffers.ArrayPool<byte>.Shared.Rent(buffer.Length);
         try
         {
-            return Count(inner.Read(buffer));
+            var read = ReadAsync(rented.AsMemory(0, buffer.Length)).AsTask().GetAwaiter().GetResult();
+            rented.AsSpan(0, read).CopyTo(buffer);
+            return read;
         }
-        catch (IOException e)
+        finally
         {
-            throw Broken(e);
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
         }
     }
 
@@ -45,13 +53,19 @@ internal sealed class ResponseStream(Stream inner, HttpResponseMessage response,
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        idle.CancelAfter(IdleTimeout);
         try
         {
-            return Count(await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false));
+            return Count(await inner.ReadAsync(buffer, idle.Token).ConfigureAwait(false));
         }
         catch (IOException e)
         {
             throw Broken(e);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw Broken(new IOException($"No data arrived for {IdleTimeout.TotalSeconds:0} seconds.", e));
         }
     }
 

@@ -28,5 +28,11 @@ public sealed record ImageTransportOptions
 
     public RetryPolicy Retry { get; init; } = RetryPolicy.Default;
 
+    /// <summary>
+    /// How long a registry response body may send nothing before the read fails, so that a
+    /// stalled connection ends the command instead of hanging it.
+    /// </summary>
+    public TimeSpan ReadTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
     public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
 }

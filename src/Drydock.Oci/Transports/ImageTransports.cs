@@ -73,7 +73,10 @@ public static class ImageTransports
     {
         var credential = options.Credential
             ?? DockerConfig.Find(reference.Registry, options.DockerConfigDirectory);
-        var connection = new RegistryConnection(options.Insecure, credential, options.Retry);
+        var connection = new RegistryConnection(options.Insecure, credential, options.Retry)
+        {
+            ReadTimeout = options.ReadTimeout,
+        };
         return new RegistryClient(
             reference.ApiHost, connection, options.LoggerFactory.CreateLogger("Drydock.Oci.Registry"));
     }

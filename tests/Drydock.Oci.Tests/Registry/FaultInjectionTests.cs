@@ -116,6 +116,29 @@ public sealed class FaultInjectionTests : IAsyncLifetime
         Assert.Contains($"of {layer.Size} bytes", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Blob_that_stalls_fails_after_the_read_timeout()
+    {
+        await PushTinyAsync("fault/stall");
+        _proxy.Stall("GET", "/blobs/sha256:", times: 100);
+        var options = _context.Options with { ReadTimeout = TimeSpan.FromSeconds(1) };
+        await using var source = ImageTransports.OpenSource($"{_proxy.Host}/fault/stall:v1", options);
+        var manifest = (await source.GetManifestAsync(RegistryTestContext.Cancellation)).ParseManifest();
+        var layer = manifest.Layers[0];
+
+        var error = await Assert.ThrowsAsync<IOException>(async () =>
+        {
+            await using var blob = await source.OpenBlobAsync(layer, RegistryTestContext.Cancellation);
+            var buffer = new byte[4096];
+            while (blob.Read(buffer) > 0)
+            {
+            }
+        });
+
+        Assert.Contains($"'{layer.Digest}'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("No data arrived", error.Message, StringComparison.Ordinal);
+    }
+
     private async Task<TinyImage> PushTinyAsync(string repository)
     {
         var image = TinyImage.Create(_context.NewDirectory(repository.Replace('/', '-')), "v1", ["linux/amd64"]);

@@ -15,6 +15,7 @@ public sealed class FaultProxy : IAsyncDisposable
         Timeout = TimeSpan.FromMinutes(5),
     };
 
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly HttpListener _listener;
     private readonly string _upstream;
     private readonly List<Fault> _faults = [];
@@ -70,8 +71,21 @@ public sealed class FaultProxy : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Passes the next <paramref name="times"/> matching requests on, but sends only the first half
+    /// of the response body and then sends nothing more until the proxy is disposed.
+    /// </summary>
+    public void Stall(string method, string pathPart, int times)
+    {
+        lock (_faults)
+        {
+            _faults.Add(new Fault(method, pathPart, 0, null) { Remaining = times, CutsBody = true, Stalls = true });
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
+        _stopped.TrySetResult();
         _listener.Stop();
         _listener.Close();
         try
@@ -109,7 +123,7 @@ public sealed class FaultProxy : IAsyncDisposable
         var fault = TakeFault(request.HttpMethod, request.Url.AbsolutePath);
         if (fault is { CutsBody: true })
         {
-            await ForwardAsync(context, path, cutBody: true).ConfigureAwait(false);
+            await ForwardAsync(context, path, cutBody: true, stall: fault.Stalls).ConfigureAwait(false);
             return;
         }
 
@@ -137,7 +151,7 @@ public sealed class FaultProxy : IAsyncDisposable
         }
     }
 
-    private async Task ForwardAsync(HttpListenerContext context, string path, bool cutBody = false)
+    private async Task ForwardAsync(HttpListenerContext context, string path, bool cutBody = false, bool stall = false)
     {
         var request = context.Request;
         using var forward = new HttpRequestMessage(new HttpMethod(request.HttpMethod), $"http://{_upstream}{path}");
@@ -188,6 +202,11 @@ public sealed class FaultProxy : IAsyncDisposable
             var body = await answer.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
             await response.OutputStream.WriteAsync(body.AsMemory(0, body.Length / 2)).ConfigureAwait(false);
             await response.OutputStream.FlushAsync().ConfigureAwait(false);
+            if (stall)
+            {
+                await _stopped.Task.ConfigureAwait(false);
+            }
+
             response.Abort();
             return;
         }
@@ -215,5 +234,7 @@ public sealed class FaultProxy : IAsyncDisposable
         public int Remaining { get; set; }
 
         public bool CutsBody { get; init; }
+
+        public bool Stalls { get; init; }
     }
 }
