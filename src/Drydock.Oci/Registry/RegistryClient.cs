@@ -158,6 +158,7 @@ internal sealed class RegistryClient
             // header on redirects, so registry tokens never reach the storage host.
             AllowAutoRedirect = true,
             MaxAutomaticRedirections = 10,
+            ConnectCallback = ConnectOutsideLinkLocalAsync,
         };
         if (!verifyCertificates)
         {
@@ -165,8 +166,52 @@ internal sealed class RegistryClient
         }
 
         var client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
-        client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("drydock", "0.1"));
+        client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("drydock", Version));
         return client;
+    }
+
+    private static string Version =>
+        typeof(RegistryClient).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+
+    // A registry, or a redirect from one, never needs a link-local address, where clouds serve
+    // instance metadata and credentials (169.254.169.254); refusing them keeps a hostile
+    // registry from turning a pull into a request there.
+    private static async ValueTask<Stream> ConnectOutsideLinkLocalAsync(
+        SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    {
+        var endpoint = context.DnsEndPoint;
+        var addresses = await Dns.GetHostAddressesAsync(endpoint.Host, cancellationToken).ConfigureAwait(false);
+        var allowed = addresses.Where(address => !IsLinkLocal(address)).ToArray();
+        if (allowed.Length == 0)
+        {
+            throw new HttpRequestException(
+                $"Drydock does not connect to '{endpoint.Host}': it resolves only to link-local addresses "
+                + $"({string.Join(", ", addresses.Select(a => a.ToString()))}), where no registry runs.");
+        }
+
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(allowed, endpoint.Port, cancellationToken).ConfigureAwait(false);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    internal static bool IsLinkLocal(IPAddress address)
+    {
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        return address.AddressFamily == AddressFamily.InterNetwork
+            ? address.GetAddressBytes() is [169, 254, ..]
+            : address.IsIPv6LinkLocal;
     }
 }
 
