@@ -48,7 +48,8 @@ internal static class UpdatesCommand
             Description = $"Exit with {UpgradesAvailable} when upgrades are available (default: exit 0).",
         };
 
-        var command = new Command("updates", "List the package upgrades available to an image, like apt list --upgradable.")
+        var command = new Command(
+            "updates", "List the package upgrades available to an image, like apt list --upgradable.")
         {
             image, repos, keyrings, noImageSources, format, exitCode,
         };
@@ -57,14 +58,16 @@ internal static class UpdatesCommand
             var options = new UpdateCheckOptions
             {
                 UseImageSources = !parseResult.GetValue(noImageSources),
-                ExtraSources = [.. (parseResult.GetValue(repos) ?? []).Select(line => SourcesListParser.ParseLine(line))],
+                ExtraSources =
+                    [.. (parseResult.GetValue(repos) ?? []).Select(line => SourcesListParser.ParseLine(line))],
                 ExtraKeyrings = [.. (parseResult.GetValue(keyrings) ?? []).Select(LoadKeyring)],
                 Platform = GlobalOptions.GetPlatform(parseResult),
             };
             var location = parseResult.GetValue(image)!;
             using var http = new HttpClient();
             var checker = new ImageUpdateChecker(http, context.LoggerFactory.CreateLogger("Drydock.Images.Updates"));
-            var source = ImageTransports.OpenSource(location, GlobalOptions.CreateTransportOptions(parseResult, context));
+            var transport = GlobalOptions.CreateTransportOptions(parseResult, context);
+            var source = ImageTransports.OpenSource(location, transport);
             ImageUpdateReport report;
             await using (source.ConfigureAwait(false))
             {
@@ -73,7 +76,8 @@ internal static class UpdatesCommand
 
             var text = parseResult.GetValue(format) == "json" ? Json(location, report) : Table(report);
             await context.Stdout.WriteAsync(text);
-            return parseResult.GetValue(exitCode) && report.Upgradable.Count > 0 ? UpgradesAvailable : ExitCodes.Success;
+            var signal = parseResult.GetValue(exitCode) && report.Upgradable.Count > 0;
+            return signal ? UpgradesAvailable : ExitCodes.Success;
         });
         return command;
     }
@@ -84,7 +88,7 @@ internal static class UpdatesCommand
         return Keyring.Load(stream, path);
     }
 
-    /// <summary>One line per upgrade in <c>apt list --upgradable</c>'s order and shape, then the new packages.</summary>
+    /// <summary>Formats one line per upgrade as <c>apt list --upgradable</c> does, then the new packages.</summary>
     internal static string Table(ImageUpdateReport report)
     {
         var text = new StringBuilder();
@@ -102,13 +106,15 @@ internal static class UpdatesCommand
 
         foreach (var change in report.NewPackages)
         {
-            text.AppendLine($"new: {change.Name}/{change.Suite} {change.To} {change.Architecture} (needed by {change.NeededBy})");
+            text.AppendLine(
+                $"new: {change.Name}/{change.Suite} {change.To} {change.Architecture} (needed by {change.NeededBy})");
         }
 
         foreach (var kept in report.KeptBack)
         {
             text.AppendLine(
-                $"kept back: {kept.Name} {kept.Installed} (candidate {kept.Candidate}): {string.Join(" -> ", kept.Chain)}");
+                $"kept back: {kept.Name} {kept.Installed} (candidate {kept.Candidate}): "
+                + string.Join(" -> ", kept.Chain));
         }
 
         return text.ToString();

@@ -47,7 +47,8 @@ internal static class VerifyCommand
                 RunCommand = parseResult.GetValue(run),
             };
             var verifier = new ImageVerifier(context.LoggerFactory.CreateLogger("Drydock.Images.Verify"));
-            var source = ImageTransports.OpenSource(location, GlobalOptions.CreateTransportOptions(parseResult, context));
+            var transport = GlobalOptions.CreateTransportOptions(parseResult, context);
+            var source = ImageTransports.OpenSource(location, transport);
             VerifyReport report;
             await using (source.ConfigureAwait(false))
             {

@@ -31,7 +31,8 @@ internal static class ChrootRunner
     }
 
     // NOTE: /proc, /sys and /dev are not mounted in the chroot, so commands that need them fail.
-    public static async Task<ChrootRunResult> RunAsync(ResolvedImage image, string command, CancellationToken cancellationToken)
+    public static async Task<ChrootRunResult> RunAsync(
+        ResolvedImage image, string command, CancellationToken cancellationToken)
     {
         var directory = Directory.CreateTempSubdirectory("drydock-verify-run-").FullName;
         try

@@ -42,7 +42,8 @@ internal sealed class DpkgChecks
 
         var conffiles = entry.Conffiles.Select(c => c.Path).ToHashSet(StringComparer.Ordinal);
         var missing = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var path in (entry.Files ?? []).Where(p => p != "/." && !conffiles.Contains(p) && !_runtimeMounts.Contains(p)))
+        var listed = (entry.Files ?? []).Where(p => p != "/." && !conffiles.Contains(p) && !_runtimeMounts.Contains(p));
+        foreach (var path in listed)
         {
             if (_tree.KindOf(path) is null)
             {
@@ -139,7 +140,8 @@ internal sealed class DpkgChecks
         }
         else if (!actual.Equals(expected, StringComparison.OrdinalIgnoreCase))
         {
-            Add(VerifyProblemKind.ChecksumMismatch, name, path, $"MD5 is '{actual}', the md5sums list has '{expected}'");
+            Add(VerifyProblemKind.ChecksumMismatch, name, path,
+                $"MD5 is '{actual}', the md5sums list has '{expected}'");
         }
     }
 

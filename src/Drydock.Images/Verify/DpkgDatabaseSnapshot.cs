@@ -83,16 +83,20 @@ internal static class DpkgDatabaseSnapshot
         return (packages, problems);
     }
 
-    private static DpkgEntry? ReadEntry(Deb822Paragraph stanza, string database, IRootFileSystem root, DpkgFileLists lists)
+    private static DpkgEntry? ReadEntry(
+        Deb822Paragraph stanza, string database, IRootFileSystem root, DpkgFileLists lists)
     {
         var name = stanza["Package"] ?? throw new FormatException("The stanza has no Package field.");
-        var state = stanza["Status"]?.Split(' ', StringSplitOptions.RemoveEmptyEntries) is [_, _, var s] ? s : "installed";
+        // "Status: WANT FLAG STATE"; status.d stanzas of some distroless images have none.
+        var words = stanza["Status"]?.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var state = words is [_, _, var s] ? s : "installed";
         if (state is "not-installed" or "config-files")
         {
             return null;
         }
 
-        var versionText = stanza["Version"] ?? throw new FormatException($"The stanza of '{name}' has no Version field.");
+        var versionText = stanza["Version"]
+            ?? throw new FormatException($"The stanza of '{name}' has no Version field.");
         var version = DebianVersion.TryParse(versionText, out var parsed)
             ? parsed
             : throw new FormatException($"The stanza of '{name}' has an invalid version '{versionText}'.");
@@ -192,7 +196,8 @@ internal static class DpkgDatabaseSnapshot
     private static List<Conffile> ParseConffiles(string? field, string name)
     {
         var conffiles = new List<Conffile>();
-        foreach (var line in (field ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        var lines = (field ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var line in lines)
         {
             var words = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
             if (words.Length < 2)

@@ -16,7 +16,7 @@ internal sealed class FileDigestTree : IRootFileSystem
 {
     private const string DatabasePrefix = "var/lib/dpkg/";
 
-    /// <summary>The largest dpkg database file kept in memory; a status file of 10,000 packages is about 30 MB.</summary>
+    /// <summary>The largest dpkg database file kept in memory; larger ones are hashed only.</summary>
     private const long MaxKeptFileSize = 256L * 1024 * 1024;
 
     private readonly Dictionary<string, Node> _nodes = new(StringComparer.Ordinal);

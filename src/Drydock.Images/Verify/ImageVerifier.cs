@@ -33,7 +33,8 @@ public sealed partial class ImageVerifier
     /// <summary>Verifies the image and, when asked, runs a command in a chroot of it.</summary>
     /// <exception cref="InvalidDataException">The image has no dpkg database.</exception>
     /// <exception cref="UnauthorizedAccessException">A command is to run and the process is not root.</exception>
-    public async Task<VerifyReport> VerifyAsync(IImageSource source, VerifyOptions options, CancellationToken cancellationToken)
+    public async Task<VerifyReport> VerifyAsync(
+        IImageSource source, VerifyOptions options, CancellationToken cancellationToken)
     {
         if (options.RunCommand is not null)
         {

@@ -2,7 +2,7 @@ using Drydock.Oci;
 
 namespace Drydock.Images.Verify;
 
-/// <summary>What <see cref="ImageVerifier"/> found wrong, as <c>dpkg --verify</c> and <c>dpkg --audit</c> name it.</summary>
+/// <summary>A kind of problem <see cref="ImageVerifier"/> finds, as dpkg --verify and --audit name them.</summary>
 public enum VerifyProblemKind
 {
     /// <summary>A file the package owns is not in the image.</summary>

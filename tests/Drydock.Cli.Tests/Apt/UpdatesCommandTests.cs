@@ -34,7 +34,8 @@ public sealed class UpdatesCommandTests : IDisposable
         var run = await UpdatesAsync(_archive.KeyringPath, "--exit-code");
 
         Assert.Equal(100, run.ExitCode);
-        Assert.Contains("apt/bookworm-security 2.6.2 amd64 [upgradable from: 2.6.1]", run.Stdout, StringComparison.Ordinal);
+        const string Line = "apt/bookworm-security 2.6.2 amd64 [upgradable from: 2.6.1]";
+        Assert.Contains(Line, run.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]

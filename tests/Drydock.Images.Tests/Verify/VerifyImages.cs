@@ -48,7 +48,8 @@ public sealed class VerifyImages : IDisposable
         var builder = new LayerBuilder(_time);
         build(builder);
         var layer = BuildLayer(builder);
-        var config = ConfigBuilder.AppendLayer(ConfigBuilder.Create(Platform.Host, _time), layer.Layer.DiffId, "layer", _time);
+        var config = ConfigBuilder.Create(Platform.Host, _time);
+        config = ConfigBuilder.AppendLayer(config, layer.Layer.DiffId, "layer", _time);
         WriteImage(tag, config, [layer]);
         return $"oci:{Layout}:{tag}";
     }
@@ -97,7 +98,8 @@ public sealed class VerifyImages : IDisposable
         var path = Path.Combine(_directory, $"layer-{Guid.NewGuid():N}.tar");
         using (var output = File.Create(path))
         {
-            var layer = builder.WriteAsync(output, LayerCompression.None, CancellationToken.None).GetAwaiter().GetResult();
+            var layer = builder.WriteAsync(output, LayerCompression.None, CancellationToken.None)
+                .GetAwaiter().GetResult();
             return new LayerBlob(layer, () => File.OpenRead(path));
         }
     }

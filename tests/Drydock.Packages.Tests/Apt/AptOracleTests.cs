@@ -63,7 +63,64 @@ public sealed class AptOracleTests(AptOracleFixture fixture) : IClassFixture<Apt
 
         Assert.Equal(expected, actual);
         Assert.Contains(resolution.Changes, c => c is { Name: "curl", Suite: BookwormTestArchive.PointSuite });
-        Assert.Contains(resolution.Changes, c => c is { Name: "libssl3", Suite: BookwormTestArchive.SecuritySuite });
+    }
+
+    [Fact]
+    public async Task UpgradeWithoutNew_MatchesPlainAptGetUpgrade()
+    {
+        var plan = await PlanAsync();
+        var resolution = new DependencyResolver(plan.Universe).Upgrade(allowNewPackages: false);
+
+        var expected = fixture.Oracle.SimulateUpgrade();
+        var actual = resolution.Changes.Select(c => $"{c.Name} {c.To}").Order(StringComparer.Ordinal).ToList();
+
+        Assert.Equal(expected, actual);
+        Assert.DoesNotContain(resolution.Changes, c => c.IsNew);
+    }
+
+    [Fact]
+    public async Task Upgrade_MatchesAptGetUpgradeWithNewPkgs()
+    {
+        var plan = await PlanAsync();
+
+        var expected = fixture.Oracle.SimulateUpgrade("--with-new-pkgs");
+        var actual = plan.Upgrade.Changes.Select(c => $"{c.Name} {c.To}").Order(StringComparer.Ordinal).ToList();
+
+        Assert.Equal(expected, actual);
+    }
+
+    // apt 2.6 installs Recommends by default; Drydock never does, so it equals apt only where
+    // the root sets APT::Install-Recommends "false", as many container images do.
+    [Fact]
+    public async Task InstallCurl_LeavesOutRecommends()
+    {
+        var plan = await PlanAsync();
+        var resolution = new DependencyResolver(plan.Universe).Install(["curl"]);
+        var actual = resolution.Changes.Select(c => $"{c.Name} {c.To}").Order(StringComparer.Ordinal).ToList();
+
+        var withRecommends = fixture.Oracle.SimulateDefaultInstall("curl");
+
+        Assert.Equal(["libldap-common 2.5.13+dfsg-5"], withRecommends.Except(actual));
+        Assert.Empty(actual.Except(withRecommends));
+    }
+
+    [Fact]
+    public async Task InstallCurl_MatchesAptWithRecommendsOff()
+    {
+        var plan = await PlanAsync();
+        var resolution = new DependencyResolver(plan.Universe).Install(["curl"]);
+        var actual = resolution.Changes.Select(c => $"{c.Name} {c.To}").Order(StringComparer.Ordinal).ToList();
+
+        const string Setting = "/etc/apt/apt.conf.d/99drydock-no-recommends";
+        fixture.Oracle.WriteFile(Setting, "APT::Install-Recommends \"false\";\n");
+        try
+        {
+            Assert.Equal(fixture.Oracle.SimulateDefaultInstall("curl"), actual);
+        }
+        finally
+        {
+            File.Delete(Path.Combine(fixture.Oracle.Root, Setting.TrimStart('/')));
+        }
     }
 
     private async Task<AptUpgradePlan> PlanAsync()

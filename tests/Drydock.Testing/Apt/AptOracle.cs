@@ -45,7 +45,15 @@ public sealed partial class AptOracle : IDisposable
     public string Update() => Apt("apt-get", "update", "-q", "-o", "APT::Update::Error-Mode=any");
 
     /// <summary>The packages <c>apt-get -s upgrade</c> would install, as "name version" lines, sorted.</summary>
-    public IReadOnlyList<string> SimulateUpgrade() => Installs(Apt("apt-get", "-s", "-q", "upgrade"));
+    public IReadOnlyList<string> SimulateUpgrade(params string[] options) =>
+        Installs(Apt(["apt-get", "-s", "-q", "upgrade", .. options]));
+
+    /// <summary>
+    /// The packages plain <c>apt-get -s install</c> would install: with Recommends, unless the
+    /// root's apt configuration turns them off.
+    /// </summary>
+    public IReadOnlyList<string> SimulateDefaultInstall(params string[] packages) =>
+        Installs(Apt(["apt-get", "-s", "-q", "install", .. packages]));
 
     /// <summary>The packages <c>apt-get -s install --no-install-recommends</c> would install.</summary>
     public IReadOnlyList<string> SimulateInstall(params string[] packages) =>

@@ -25,14 +25,17 @@ public sealed class BookwormTestArchive : IDisposable
         "libssh2-1=1.10.0-3+deb12u1",
     ];
 
-    /// <summary>Point-release versions: newer curl than security, the installed util-linux, curl's other dependencies.</summary>
+    /// <summary>
+    /// Point-release versions: newer curl than security, the installed util-linux, curl's other
+    /// dependencies, and libldap-common, which libldap-2.5-0 recommends.
+    /// </summary>
     public static readonly IReadOnlyList<string> PointPackages =
     [
         "curl=7.88.1-10+deb12u15", "libcurl4=7.88.1-10+deb12u15", "libssl3=3.0.20-1~deb12u2",
         "bsdutils=1:2.38.1-5+deb12u3", "libkrb5support0=1.20.1-2+deb12u5", "libk5crypto3=1.20.1-2+deb12u5",
         "libkrb5-3=1.20.1-2+deb12u5", "libgssapi-krb5-2=1.20.1-2+deb12u5", "libkeyutils1=1.6.3-2",
         "libldap-2.5-0=2.5.13+dfsg-5", "libnghttp2-14=1.52.0-1+deb12u3", "libpsl5=0.21.2-1",
-        "librtmp1=2.4+20151223.gitfa8646d.1-2+b2",
+        "librtmp1=2.4+20151223.gitfa8646d.1-2+b2", "libldap-common=2.5.13+dfsg-5",
     ];
 
     public BookwormTestArchive()
