@@ -2,7 +2,8 @@
 # Times `drydock patch` against what a user would script by hand for the same result:
 # `umoci unpack`, `chroot dpkg -i` of the same .debs, then `umoci repack`, with hyperfine.
 # The image is mmdebstrap minbase bookworm (point release only) plus the packages in
-# $include; a signed repository on 127.0.0.1 serves the 24 bookworm-security upgrades in $debs.
+# $include; a signed repository on 127.0.0.1 serves the 24 bookworm-security .debs in $debs,
+# of which 23 install: perl-base is kept back because the image has perl and perl is not served.
 # The packages are in drydock's cache after the warm-up run. Run as root (mmdebstrap, chroot).
 # Results go to stdout and $work/patch.json.
 set -euo pipefail
@@ -68,6 +69,8 @@ sleep 1
 
 manual="umoci unpack --image '$work/layout:base' '$work/bundle' > /dev/null"
 manual+=" && cp '$work/repo/pool/'*.deb '$work/bundle/rootfs/tmp/'"
+# drydock keeps perl-base back (perl needs the same version), so the hand-written path does too.
+manual+=" && rm '$work/bundle/rootfs/tmp/'perl-base_*.deb"
 # The image has no /dev (mmdebstrap --skip=output/dev), and dpkg and the scripts need /dev/null.
 manual+=" && mkdir -p '$work/bundle/rootfs/dev' && mknod -m 666 '$work/bundle/rootfs/dev/null' c 1 3"
 manual+=" && DEBIAN_FRONTEND=noninteractive chroot '$work/bundle/rootfs'"
