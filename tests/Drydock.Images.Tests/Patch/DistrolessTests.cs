@@ -56,7 +56,9 @@ public sealed class DistrolessTests(PatchFixture fixture) : IClassFixture<PatchF
         var stanzas = _packages.Select(p => File.ReadAllText(Path.Combine(statusDirectory, RecordName(p))).Trim('\n')).ToList();
         File.WriteAllText(Path.Combine(admin, "status"), string.Join("\n\n", stanzas) + "\n");
 
-        // dpkg wants a file list per package; the md5sums beside each record name its files.
+        // dpkg wants a file list per package, which the md5sums beside each record provide, and
+        // the info format 1 that names Multi-Arch: same files PACKAGE:ARCH.
+        File.WriteAllText(Path.Combine(admin, "info", "format"), "1\n");
         foreach (var (package, stanza) in _packages.Zip(stanzas))
         {
             var name = stanza.Contains("\nMulti-Arch: same", StringComparison.Ordinal) ? package + ":amd64" : package;
