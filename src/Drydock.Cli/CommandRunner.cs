@@ -25,7 +25,8 @@ internal static class ExitCodes
 
     /// <summary>
     /// The packages requested cannot be installed together: a dependency is missing or
-    /// conflicts. Codes 5 and 6 belong to <c>drydock scan</c>.
+    /// conflicts. Codes 5 and 6 belong to <c>drydock scan</c>, 8 to <c>drydock verify</c>
+    /// and 100 to <c>drydock updates</c>.
     /// </summary>
     public const int Unsatisfiable = 7;
 

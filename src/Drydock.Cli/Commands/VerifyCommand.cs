@@ -13,7 +13,7 @@ namespace Drydock.Cli.Commands;
 internal static class VerifyCommand
 {
     /// <summary>Verification found an error: a changed or missing file, an unmet dependency...</summary>
-    public const int ProblemsFound = 7;
+    public const int ProblemsFound = 8;
 
     public static Command Create()
     {
