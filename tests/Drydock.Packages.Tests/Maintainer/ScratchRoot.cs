@@ -52,16 +52,30 @@ internal sealed class ScratchRoot : IDisposable
     public SortedDictionary<string, string> Describe(string directory)
     {
         var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var host in Directory.EnumerateFileSystemEntries(Host(directory), "*", SearchOption.AllDirectories))
+        DescribeInto(Host(directory), result);
+        return result;
+    }
+
+    private void DescribeInto(string hostDirectory, SortedDictionary<string, string> result)
+    {
+        foreach (var host in Directory.EnumerateFileSystemEntries(hostDirectory))
         {
             var info = new FileInfo(host);
             var path = host[Path.Length..];
-            result[path] = info.LinkTarget is { } target ? "-> " + target
-                : Directory.Exists(host) ? "directory"
-                : "sha256 " + Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(host)));
+            if (info.LinkTarget is { } target)
+            {
+                result[path] = "-> " + target;
+            }
+            else if (Directory.Exists(host))
+            {
+                result[path] = "directory";
+                DescribeInto(host, result);
+            }
+            else
+            {
+                result[path] = "sha256 " + Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(host)));
+            }
         }
-
-        return result;
     }
 
     /// <summary>Applies changes to a description made by <see cref="Describe"/>.</summary>
