@@ -15,9 +15,9 @@ namespace Drydock.Images.Build;
 /// NOTE: file contents are held in memory until the layer is written, which suits base images
 /// of tens of megabytes, not images of gigabytes.
 /// NOTE: owners come out as root: the .deb reader does not report a data.tar entry's uid and gid.
-/// TODO: the CA bundle and hash links of update-ca-certificates and the ld.so cache are not made.
+/// The CA bundle, its links and the ld.so cache are made natively (RootfsAssembler.Scripts.cs).
 /// </remarks>
-internal sealed class RootfsAssembler
+internal sealed partial class RootfsAssembler
 {
     private const string StatusDirectory = "var/lib/dpkg/status.d";
 
@@ -107,6 +107,7 @@ internal sealed class RootfsAssembler
             };
         }
 
+        ApplyMaintainerScripts();
         var layer = new LayerBuilder(_newest);
         foreach (var (path, item) in _items)
         {
