@@ -19,7 +19,8 @@ internal sealed partial class RootfsAssembler
             {
                 TarEntryType.Directory => new RootNode(RootNodeKind.Directory),
                 TarEntryType.SymbolicLink => new RootNode(RootNodeKind.Symlink, item.Target),
-                TarEntryType.HardLink => new RootNode(RootNodeKind.File, Content: _items.GetValueOrDefault(item.Target!)?.Content),
+                TarEntryType.HardLink =>
+                    new RootNode(RootNodeKind.File, Content: _items.GetValueOrDefault(item.Target!)?.Content),
                 _ => new RootNode(RootNodeKind.File, Content: item.Content),
             };
         }
@@ -34,7 +35,10 @@ internal sealed partial class RootfsAssembler
                     _items.Remove(path);
                     break;
                 case RootChangeKind.CreateSymlink:
-                    _items[path] = new Item(TarEntryType.SymbolicLink, (UnixFileMode)0b111_111_111, 0, 0) { Target = change.LinkTarget };
+                    _items[path] = new Item(TarEntryType.SymbolicLink, (UnixFileMode)0b111_111_111, 0, 0)
+                    {
+                        Target = change.LinkTarget,
+                    };
                     break;
                 default:
                     AddFile(path, change.Content!, RootChange.FileMode);

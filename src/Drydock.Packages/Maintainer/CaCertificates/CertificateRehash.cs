@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Drydock.Packages.Maintainer.CaCertificates;
 
 /// <summary>
@@ -27,7 +29,8 @@ internal static class CertificateRehash
 
             if (ReadObject(directory, path, name, diagnostics) is { } hashed)
             {
-                Add(buckets, hashed.IsCrl, hashed.NameHash, name, hashed.Digest, ushort.MaxValue, diagnostics, path);
+                Add(buckets, hashed.IsCrl, hashed.NameHash, name, hashed.Digest, ushort.MaxValue,
+                    diagnostics, path);
             }
         }
 
@@ -83,7 +86,8 @@ internal static class CertificateRehash
         {
             if (digest is not null && entry.Digest is not null && digest.AsSpan().SequenceEqual(entry.Digest))
             {
-                diagnostics.Add(new MaintainerDiagnostic(path, "The certificate duplicates another one and gets no hash link."));
+                diagnostics.Add(new MaintainerDiagnostic(
+                    path, "The certificate duplicates another one and gets no hash link."));
                 return;
             }
 
@@ -101,7 +105,8 @@ internal static class CertificateRehash
         {
             if (bucket.Needed >= MaxCollisions)
             {
-                diagnostics.Add(new MaintainerDiagnostic(path, $"More than '{MaxCollisions}' files share its hash, so it gets no link."));
+                diagnostics.Add(new MaintainerDiagnostic(
+                    path, $"More than '{MaxCollisions}' files share its hash, so it gets no link."));
                 return;
             }
 
@@ -151,7 +156,8 @@ internal static class CertificateRehash
     // strtoul(3) reads to the end of the name (an empty number reads as 0).
     private static (bool IsCrl, uint Hash, ushort Id)? ParseHashLink(string name)
     {
-        if (name.Length < 9 || name[8] != '.' || !uint.TryParse(name.AsSpan(0, 8), System.Globalization.NumberStyles.AllowHexSpecifier, null, out var hash))
+        if (name.Length < 9 || name[8] != '.'
+            || !uint.TryParse(name.AsSpan(0, 8), NumberStyles.AllowHexSpecifier, null, out var hash))
         {
             return null;
         }

@@ -30,7 +30,9 @@ internal sealed class CacheStringTable
         {
             var previous = strings[i - 1];
             var current = strings[i];
-            offsets[i] = previous.Length >= current.Length && previous.AsSpan(previous.Length - current.Length).SequenceEqual(current)
+            var isSuffix = previous.Length >= current.Length
+                && previous.AsSpan(previous.Length - current.Length).SequenceEqual(current);
+            offsets[i] = isSuffix
                 ? offsets[i - 1] + previous.Length - current.Length
                 : offsets[i - 1] + previous.Length + 1;
         }

@@ -43,7 +43,8 @@ internal sealed record ElfLibrary(int Flags, string? Soname, ushort Machine)
         if (!content.AsSpan(0, 4).SequenceEqual("\u007fELF"u8))
         {
             var head = Encoding.Latin1.GetString(content, 0, Math.Min(content.Length, 512));
-            var script = head.Contains("GROUP", StringComparison.Ordinal) || head.Contains("GNU ld script", StringComparison.Ordinal);
+            var script = head.Contains("GROUP", StringComparison.Ordinal)
+                || head.Contains("GNU ld script", StringComparison.Ordinal);
             reason = script ? null : "The file is not an ELF file: it has the wrong magic bytes at the start.";
             return null;
         }
@@ -63,7 +64,8 @@ internal sealed record ElfLibrary(int Flags, string? Soname, ushort Machine)
         var machine = BinaryPrimitives.ReadUInt16LittleEndian(content.AsSpan(18));
         if (MachineFlags(elfClass, machine, hostMachine) is not { } flags)
         {
-            reason = $"The file is for machine '{machine}' (ELF class '{elfClass}'), which ldconfig of this root does not cache.";
+            reason = $"The file is for ELF machine '{machine}' (class '{elfClass}'), "
+                + "which the ldconfig of this root does not cache.";
             return null;
         }
 
@@ -80,31 +82,31 @@ internal sealed record ElfLibrary(int Flags, string? Soname, ushort Machine)
 
     // sysdeps/unix/sysv/linux/x86_64/readelflib.c and .../aarch64/readelflib.c: the machines the
     // host's ldconfig accepts and the flags it gives each class.
-    private static int? MachineFlags(int elfClass, ushort machine, ushort hostMachine) => (hostMachine, machine, elfClass) switch
-    {
-        (MachineX8664, MachineX8664, ElfClass64) => FlagElfLibc6 | FlagX8664Lib64,
-        (MachineX8664, MachineX8664, ElfClass32) => FlagElfLibc6 | FlagX8664Libx32,
-        (MachineX8664, MachineI386, ElfClass32) => FlagElfLibc6,
-        (MachineAarch64, MachineAarch64, ElfClass64) => FlagElfLibc6 | FlagAarch64Lib64,
-        _ => null,
-    };
+    private static int? MachineFlags(int elfClass, ushort machine, ushort hostMachine) =>
+        (hostMachine, machine, elfClass) switch
+        {
+            (MachineX8664, MachineX8664, ElfClass64) => FlagElfLibc6 | FlagX8664Lib64,
+            (MachineX8664, MachineX8664, ElfClass32) => FlagElfLibc6 | FlagX8664Libx32,
+            (MachineX8664, MachineI386, ElfClass32) => FlagElfLibc6,
+            (MachineAarch64, MachineAarch64, ElfClass64) => FlagElfLibc6 | FlagAarch64Lib64,
+            _ => null,
+        };
 
-    private static ElfLibrary? ReadDynamic(byte[] content, bool is64, int flags, ushort machine, out string? reason)
+    private static ElfLibrary? ReadDynamic(
+        byte[] content, bool is64, int flags, ushort machine, out string? reason)
     {
         reason = null;
         var span = content.AsSpan();
-        var phoff = is64 ? (long)BinaryPrimitives.ReadUInt64LittleEndian(span[32..]) : BinaryPrimitives.ReadUInt32LittleEndian(span[28..]);
+        var phoff = is64
+            ? (long)BinaryPrimitives.ReadUInt64LittleEndian(span[32..])
+            : BinaryPrimitives.ReadUInt32LittleEndian(span[28..]);
         var phentsize = BinaryPrimitives.ReadUInt16LittleEndian(span[(is64 ? 54 : 42)..]);
         var phnum = BinaryPrimitives.ReadUInt16LittleEndian(span[(is64 ? 56 : 44)..]);
         var segments = new List<(uint Type, long Offset, long Vaddr, long Filesz)>();
         for (var i = 0; i < phnum; i++)
         {
             var header = span.Slice(checked((int)(phoff + (i * phentsize))), is64 ? 56 : 32);
-            segments.Add(is64
-                ? (BinaryPrimitives.ReadUInt32LittleEndian(header), (long)BinaryPrimitives.ReadUInt64LittleEndian(header[8..]),
-                    (long)BinaryPrimitives.ReadUInt64LittleEndian(header[16..]), (long)BinaryPrimitives.ReadUInt64LittleEndian(header[32..]))
-                : (BinaryPrimitives.ReadUInt32LittleEndian(header), BinaryPrimitives.ReadUInt32LittleEndian(header[4..]),
-                    BinaryPrimitives.ReadUInt32LittleEndian(header[8..]), BinaryPrimitives.ReadUInt32LittleEndian(header[16..])));
+            segments.Add(is64 ? Segment64(header) : Segment32(header));
         }
 
         // The last PT_DYNAMIC wins, as in readelflib.c; a library without one is skipped.
@@ -120,8 +122,12 @@ internal sealed record ElfLibrary(int Flags, string? Soname, ushort Machine)
         for (var offset = dynamic.Offset; ; offset += entrySize)
         {
             var entry = span.Slice(checked((int)offset), entrySize);
-            var tag = is64 ? (long)BinaryPrimitives.ReadUInt64LittleEndian(entry) : BinaryPrimitives.ReadInt32LittleEndian(entry);
-            var value = is64 ? (long)BinaryPrimitives.ReadUInt64LittleEndian(entry[8..]) : BinaryPrimitives.ReadUInt32LittleEndian(entry[4..]);
+            var tag = is64
+                ? (long)BinaryPrimitives.ReadUInt64LittleEndian(entry)
+                : BinaryPrimitives.ReadInt32LittleEndian(entry);
+            var value = is64
+                ? (long)BinaryPrimitives.ReadUInt64LittleEndian(entry[8..])
+                : BinaryPrimitives.ReadUInt32LittleEndian(entry[4..]);
             if (tag == 0)
             {
                 break;
@@ -143,7 +149,8 @@ internal sealed record ElfLibrary(int Flags, string? Soname, ushort Machine)
         }
 
         // The string table's file offset comes from the PT_LOAD segment that maps its address.
-        var load = segments.FirstOrDefault(s => s.Type == PtLoad && strtab >= s.Vaddr && strtab - s.Vaddr < s.Filesz);
+        var load = segments.FirstOrDefault(
+            s => s.Type == PtLoad && strtab >= s.Vaddr && strtab - s.Vaddr < s.Filesz);
         var strings = strtab.Value - (load.Type == PtLoad ? load.Vaddr - load.Offset : 0);
         if (soname is null)
         {
@@ -160,4 +167,18 @@ internal sealed record ElfLibrary(int Flags, string? Soname, ushort Machine)
 
         return new ElfLibrary(flags, Encoding.UTF8.GetString(content, start, end), machine);
     }
+
+    // Elf64_Phdr: p_type, p_flags, p_offset, p_vaddr, p_paddr, p_filesz, ...
+    private static (uint, long, long, long) Segment64(ReadOnlySpan<byte> header) => (
+        BinaryPrimitives.ReadUInt32LittleEndian(header),
+        (long)BinaryPrimitives.ReadUInt64LittleEndian(header[8..]),
+        (long)BinaryPrimitives.ReadUInt64LittleEndian(header[16..]),
+        (long)BinaryPrimitives.ReadUInt64LittleEndian(header[32..]));
+
+    // Elf32_Phdr: p_type, p_offset, p_vaddr, p_paddr, p_filesz, ...
+    private static (uint, long, long, long) Segment32(ReadOnlySpan<byte> header) => (
+        BinaryPrimitives.ReadUInt32LittleEndian(header),
+        BinaryPrimitives.ReadUInt32LittleEndian(header[4..]),
+        BinaryPrimitives.ReadUInt32LittleEndian(header[8..]),
+        BinaryPrimitives.ReadUInt32LittleEndian(header[16..]));
 }

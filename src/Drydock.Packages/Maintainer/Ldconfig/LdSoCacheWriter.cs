@@ -23,7 +23,9 @@ internal static class LdSoCacheWriter
     private const int ExtensionDirectorySize = 8 + (2 * 16);
 
     /// <param name="entries">Entries in the order of <see cref="Sort"/>.</param>
-    /// <param name="generator">The generator text, such as <c>ldconfig (Debian GLIBC 2.36-9) stable release version 2.36</c>.</param>
+    /// <param name="generator">
+    /// The generator text, such as <c>ldconfig (Debian GLIBC 2.36-9) stable release version 2.36</c>.
+    /// </param>
     public static byte[] Write(IReadOnlyList<CacheEntry> entries, string generator)
     {
         var strings = new CacheStringTable();
@@ -51,8 +53,10 @@ internal static class LdSoCacheWriter
         {
             var slot = span[(HeaderSize + (i * EntrySize))..];
             BinaryPrimitives.WriteInt32LittleEndian(slot, entries[i].Flags);
-            BinaryPrimitives.WriteUInt32LittleEndian(slot[4..], (uint)(stringsStart + strings.OffsetOf(entries[i].Soname)));
-            BinaryPrimitives.WriteUInt32LittleEndian(slot[8..], (uint)(stringsStart + strings.OffsetOf(entries[i].Path)));
+            var key = stringsStart + strings.OffsetOf(entries[i].Soname);
+            var value = stringsStart + strings.OffsetOf(entries[i].Path);
+            BinaryPrimitives.WriteUInt32LittleEndian(slot[4..], (uint)key);
+            BinaryPrimitives.WriteUInt32LittleEndian(slot[8..], (uint)value);
         }
 
         table.CopyTo(span[stringsStart..]);

@@ -23,7 +23,8 @@ internal static class LdSoConf
         return directories;
     }
 
-    private static void Parse(IRootTree root, string file, List<string> directories, List<MaintainerDiagnostic> diagnostics, int depth)
+    private static void Parse(
+        IRootTree root, string file, List<string> directories, List<MaintainerDiagnostic> diagnostics, int depth)
     {
         using var stream = root.OpenRead(file);
         if (stream is null || depth > MaxDepth)
@@ -54,9 +55,11 @@ internal static class LdSoConf
                     }
                 }
             }
-            else if (line.StartsWith("hwcap", StringComparison.OrdinalIgnoreCase) && line.Length > 5 && line[5] is ' ' or '\t')
+            else if (line.StartsWith("hwcap", StringComparison.OrdinalIgnoreCase) && line.Length > 5
+                && line[5] is ' ' or '\t')
             {
-                diagnostics.Add(new MaintainerDiagnostic(file, $"Line '{lineNumber}': the hwcap directive is ignored."));
+                diagnostics.Add(new MaintainerDiagnostic(
+                    file, $"Line '{lineNumber}': the hwcap directive is ignored."));
             }
             else
             {

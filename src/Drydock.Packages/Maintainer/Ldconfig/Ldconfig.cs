@@ -65,7 +65,8 @@ internal static partial class Ldconfig
     {
         foreach (var (machine, (triplet, loader)) in _architectures)
         {
-            if (root.ResolvePath($"/usr/lib/{triplet}/{loader}") is not null || root.ResolvePath($"/lib/{triplet}/{loader}") is not null)
+            if (root.ResolvePath($"/usr/lib/{triplet}/{loader}") is not null
+                || root.ResolvePath($"/lib/{triplet}/{loader}") is not null)
             {
                 return (machine, triplet, loader);
             }
@@ -76,7 +77,8 @@ internal static partial class Ldconfig
 
     // The configured directories, then the trusted ones Debian's ldconfig adds; a directory that
     // resolves to one already listed is dropped (ldconfig compares device and inode).
-    private static List<(string Path, string Resolved)> Directories(IRootTree root, string triplet, List<MaintainerDiagnostic> diagnostics)
+    private static List<(string Path, string Resolved)> Directories(
+        IRootTree root, string triplet, List<MaintainerDiagnostic> diagnostics)
     {
         var configured = LdSoConf.ReadDirectories(root, diagnostics);
         configured.AddRange([$"/lib/{triplet}", $"/usr/lib/{triplet}", "/lib", "/usr/lib"]);
@@ -113,7 +115,8 @@ internal static partial class Ldconfig
                 continue;
             }
 
-            if (ReadLibrary(root, $"{resolved}/{name}", $"{path}/{name}", name, machine, diagnostics) is { } library)
+            var library = ReadLibrary(root, $"{resolved}/{name}", $"{path}/{name}", name, machine, diagnostics);
+            if (library is not null)
             {
                 Keep(libraries, library);
             }
@@ -135,7 +138,12 @@ internal static partial class Ldconfig
     }
 
     private static Library? ReadLibrary(
-        IRootTree root, string file, string shownPath, string name, ushort machine, List<MaintainerDiagnostic> diagnostics)
+        IRootTree root,
+        string file,
+        string shownPath,
+        string name,
+        ushort machine,
+        List<MaintainerDiagnostic> diagnostics)
     {
         var kind = root.KindOf(file);
         var isLink = kind == RootNodeKind.Symlink;
@@ -158,7 +166,8 @@ internal static partial class Ldconfig
 
         var soname = elf.Soname ?? ImplicitSoname(name);
         // A link that is neither the soname nor the linker's .so link counts as a library file.
-        if (isLink && name != soname && (!name.EndsWith(".so", StringComparison.Ordinal) || !soname.StartsWith(name, StringComparison.Ordinal)))
+        if (isLink && name != soname
+            && (!name.EndsWith(".so", StringComparison.Ordinal) || !soname.StartsWith(name, StringComparison.Ordinal)))
         {
             isLink = false;
         }
