@@ -24,11 +24,14 @@ public sealed class LdconfigTests
         var zlib = File.ReadAllBytes(root.Host("/usr/lib/x86_64-linux-gnu/libz.so.1.2.13"));
         root.Write("/opt/vendor/lib/libzcopy.so.1.0", zlib);
         Directory.CreateSymbolicLink(root.Host("/opt/vendor/alias"), "lib");
-        root.Write("/etc/ld.so.conf.d/vendor.conf", Encoding.ASCII.GetBytes("# vendor\n/opt/vendor/lib/  \n/opt/vendor/alias\n"));
+        root.Write(
+            "/etc/ld.so.conf.d/vendor.conf",
+            Encoding.ASCII.GetBytes("# vendor\n/opt/vendor/lib/  \n/opt/vendor/alias\n"));
 
         var result = AssertSameAsLdconfig(root);
 
-        Assert.Contains(result.Changes, c => c.Path == "/opt/vendor/lib/libz.so.1" && c.LinkTarget == "libzcopy.so.1.0");
+        Assert.Contains(
+            result.Changes, c => c.Path == "/opt/vendor/lib/libz.so.1" && c.LinkTarget == "libzcopy.so.1.0");
     }
 
     [Fact]
@@ -57,13 +60,15 @@ public sealed class LdconfigTests
     {
         using var root = new ScratchRoot(DebianRootfs.BookwormMinbase());
         var result = Ldconfig.Run(root.Tree);
-        File.WriteAllBytes(root.Host(Ldconfig.CachePath), result.Changes.Single(c => c.Path == Ldconfig.CachePath).Content!);
+        var cache = result.Changes.Single(c => c.Path == Ldconfig.CachePath);
+        File.WriteAllBytes(root.Host(Ldconfig.CachePath), cache.Content!);
 
         var listing = root.Chroot("ldconfig", "-p");
         var output = root.Chroot("/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2", "--list", "/usr/bin/apt-get");
 
-        Assert.Contains("libapt-pkg.so.6.0 (libc6,x86-64) => /lib/x86_64-linux-gnu/libapt-pkg.so.6.0", listing, StringComparison.Ordinal);
-        Assert.Contains("libapt-pkg.so.6.0 => /lib/x86_64-linux-gnu/libapt-pkg.so.6.0", output, StringComparison.Ordinal);
+        const string Library = "/lib/x86_64-linux-gnu/libapt-pkg.so.6.0";
+        Assert.Contains($"libapt-pkg.so.6.0 (libc6,x86-64) => {Library}", listing, StringComparison.Ordinal);
+        Assert.Contains($"libapt-pkg.so.6.0 => {Library}", output, StringComparison.Ordinal);
     }
 
     [Theory]

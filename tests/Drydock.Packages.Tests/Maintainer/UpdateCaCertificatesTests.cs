@@ -25,8 +25,10 @@ public sealed class UpdateCaCertificatesTests
         // A local certificate without a final newline, in a subdirectory, with a name the
         // script rewrites; and one listed certificate deselected with '!'.
         var local = File.ReadAllBytes(Path.Combine(mozilla, "ISRG_Root_X1.crt"));
-        root.Write("/usr/local/share/ca-certificates/corp/My CA (test),1.crt", local.AsSpan(0, local.Length - 1).ToArray());
-        root.Write("/usr/local/share/ca-certificates/a-second.crt", File.ReadAllBytes(Path.Combine(mozilla, "GTS_Root_R1.crt")));
+        root.Write("/usr/local/share/ca-certificates/corp/My CA (test),1.crt", local[..^1]);
+        root.Write(
+            "/usr/local/share/ca-certificates/a-second.crt",
+            File.ReadAllBytes(Path.Combine(mozilla, "GTS_Root_R1.crt")));
         var config = File.ReadAllText(root.Host(UpdateCaCertificates.ConfigPath))
             .Replace("mozilla/ACCVRAIZ1.crt", "!mozilla/ACCVRAIZ1.crt", StringComparison.Ordinal);
         File.WriteAllText(root.Host(UpdateCaCertificates.ConfigPath), config + "mozilla/Missing.crt\n");
@@ -34,7 +36,9 @@ public sealed class UpdateCaCertificatesTests
         var result = AssertSameAsScript(root);
 
         Assert.Contains(result.Diagnostics, d => d.Path == "/usr/share/ca-certificates/mozilla/Missing.crt");
-        Assert.DoesNotContain(result.Changes, c => c.Path.EndsWith("ACCVRAIZ1.pem", StringComparison.Ordinal) && c.Kind != RootChangeKind.Remove);
+        Assert.DoesNotContain(
+            result.Changes,
+            c => c.Path.EndsWith("ACCVRAIZ1.pem", StringComparison.Ordinal) && c.Kind != RootChangeKind.Remove);
     }
 
     [Fact]
@@ -88,7 +92,8 @@ public sealed class UpdateCaCertificatesTests
         using var root = new ScratchRoot(DebianRootfs.BookwormCaCertificates());
         root.Chroot("update-ca-certificates", "--fresh");
         File.Delete(root.Host(Certs + "/3bde41ac.0"));
-        File.CreateSymbolicLink(root.Host(Certs + "/3bde41ac.7"), "Autoridad_de_Certificacion_Firmaprofesional_CIF_A62634068.pem");
+        File.CreateSymbolicLink(
+            root.Host(Certs + "/3bde41ac.7"), "Autoridad_de_Certificacion_Firmaprofesional_CIF_A62634068.pem");
 
         AssertSameAsScript(root);
     }
