@@ -17,9 +17,9 @@ namespace Drydock.Images.Build;
 /// of tens of megabytes, not images of gigabytes.
 /// NOTE: the layers carry numeric owners only; the names resolve through the image's own
 /// /etc/passwd and /etc/group, which list every owner a package names.
-/// TODO: the CA bundle and hash links of update-ca-certificates and the ld.so cache are not made.
+/// The CA bundle, its links and the ld.so cache are made natively (RootfsAssembler.Scripts.cs).
 /// </remarks>
-internal sealed class RootfsAssembler
+internal sealed partial class RootfsAssembler
 {
     private const string StatusDirectory = "var/lib/dpkg/status.d";
 
@@ -134,6 +134,7 @@ internal sealed class RootfsAssembler
             };
         }
 
+        ApplyMaintainerScripts();
         if (layering == BuildLayering.Single)
         {
             return [ToLayer(_items)];

@@ -21,7 +21,14 @@ public static class DebianRootfs
     /// </summary>
     public static string BookwormMinbase() => Build("bookworm-minbase", "--variant=minbase", "bookworm");
 
-    private static string Build(string name, string variant, string suite)
+    /// <summary>
+    /// Returns the directory of a bookworm minbase root with ca-certificates installed (its
+    /// maintainer scripts run), building it on first use, or skips the calling test.
+    /// </summary>
+    public static string BookwormCaCertificates() =>
+        Build("bookworm-ca-certificates", "--variant=minbase", "bookworm", "--include=ca-certificates");
+
+    private static string Build(string name, string variant, string suite, params string[] options)
     {
         var target = Path.Combine(_cacheRoot, name);
         if (File.Exists(Path.Combine(target, "var", "lib", "dpkg", "status")))
@@ -43,7 +50,8 @@ public static class DebianRootfs
             Directory.Delete(building, recursive: true);
         }
 
-        var (exitCode, errors) = Run("mmdebstrap", "--quiet", "--mode=root", variant, suite, building, Mirror);
+        var (exitCode, errors) = Run(
+            "mmdebstrap", ["--quiet", "--mode=root", variant, .. options, suite, building, Mirror]);
         if (exitCode != 0)
         {
             if (Directory.Exists(building))
