@@ -100,6 +100,24 @@ public sealed class BuildTests(BuildArchive archive) : IClassFixture<BuildArchiv
     }
 
     [Fact]
+    public async Task Build_VerifiesACertificateAgainstItsBundle()
+    {
+        RequireRoot();
+        var spec = Spec("[libc6, libssl3, openssl, ca-certificates]", "exclude: [debconf]");
+        await BuildAsync(await LockAsync(spec), "certificates", spec: spec);
+        var root = Unpack("certificates");
+        var certificate = "/usr/share/ca-certificates/mozilla/ISRG_Root_X1.crt";
+
+        var byBundle = ToolRunner.Run("chroot",
+            [root, "/usr/bin/openssl", "verify", "-CAfile", "/etc/ssl/certs/ca-certificates.crt", certificate]);
+        var byHashLinks = ToolRunner.Run("chroot",
+            [root, "/usr/bin/openssl", "verify", "-CApath", "/etc/ssl/certs", certificate]);
+
+        Assert.Equal($"{certificate}: OK", byBundle.Trim());
+        Assert.Equal($"{certificate}: OK", byHashLinks.Trim());
+    }
+
+    [Fact]
     public async Task Build_LaysMergedUsrAndAccounts()
     {
         var root = await BuildAndUnpackAsync();
