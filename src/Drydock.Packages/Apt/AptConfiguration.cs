@@ -12,7 +12,7 @@ internal static partial class AptConfiguration
 {
     private const string InstallRecommendsKey = "apt::install-recommends";
 
-    /// <summary>Whether apt in the root installs Recommends; true, apt's default, when unset.</summary>
+    /// <summary>Returns whether apt in the root installs Recommends: true, apt's default, when unset.</summary>
     public static bool InstallRecommends(IRootFileSystem root)
     {
         var value = true;
@@ -29,8 +29,10 @@ internal static partial class AptConfiguration
         return value;
     }
 
-    /// <summary>The last <c>APT::Install-Recommends</c> value of one file, or null when it has none.</summary>
-    /// <exception cref="InvalidDataException">The file has an unterminated string or comment, or unbalanced braces.</exception>
+    /// <summary>Returns the last <c>APT::Install-Recommends</c> value of one file, or null when it has none.</summary>
+    /// <exception cref="InvalidDataException">
+    /// The file has an unterminated string or comment, or unbalanced braces.
+    /// </exception>
     public static bool? InstallRecommends(string text, string fileName)
     {
         bool? result = null;
@@ -65,7 +67,7 @@ internal static partial class AptConfiguration
                     value = token[1..^1];
                     break;
                 default:
-                    // apt also takes an unquoted word as the value.
+                    // An unquoted word is taken as the value too, to be tolerant.
                     if (key is null)
                     {
                         key = token.ToLowerInvariant();
@@ -89,7 +91,8 @@ internal static partial class AptConfiguration
     {
         var parts = root.List("/etc/apt/apt.conf.d")
             .Select(Path.GetFileName).OfType<string>()
-            .Where(n => AcceptedName().IsMatch(n) && (!n.Contains('.', StringComparison.Ordinal) || n.EndsWith(".conf", StringComparison.Ordinal)))
+            .Where(n => AcceptedName().IsMatch(n))
+            .Where(n => !n.Contains('.', StringComparison.Ordinal) || n.EndsWith(".conf", StringComparison.Ordinal))
             .Order(StringComparer.Ordinal)
             .Select(n => "/etc/apt/apt.conf.d/" + n);
         return [.. parts, "/etc/apt/apt.conf"];
@@ -149,7 +152,8 @@ internal static partial class AptConfiguration
                 var end = text.IndexOf('"', i + 1);
                 if (end < 0 || text.AsSpan(i, end - i).Contains('\n'))
                 {
-                    throw new InvalidDataException($"{fileName}:{line}: a quoted value is never closed. Add the closing '\"'.");
+                    throw new InvalidDataException(
+                        $"{fileName}:{line}: a quoted value is never closed. Add the closing '\"'.");
                 }
 
                 yield return (text[i..(end + 1)], line);

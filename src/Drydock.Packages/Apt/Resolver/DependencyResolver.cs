@@ -201,7 +201,7 @@ public sealed class DependencyResolver
     }
 
     // apt 2.6 (pkgDepCache::MarkInstall) tries each unmet Recommends group after the hard
-    // dependencies and drops the ones it cannot install without a word.
+    // dependencies, and skips the ones it cannot install without an error.
     private void SatisfyRecommends(PackageRecord record, IReadOnlyList<string> chain)
     {
         var installed = _universe.Installed.GetValueOrDefault((record.Name, _universe.ArchKey(record)));
@@ -224,7 +224,9 @@ public sealed class DependencyResolver
     }
 
     // For an installed package apt follows a Recommends group when the installed version has no
-    // Recommends on its first target, or had one that was met; an unmet one was the user's choice.
+    // Recommends naming the group's first target, or had one that was met. An unmet one was the
+    // user's choice. NOTE: "met" is judged on the selection so far, not on the installed system
+    // as apt does. The two differ only when this resolution already changed the target.
     private bool IsFollowedOnUpgrade(IReadOnlyList<Relation> group, PackageRecord installed)
     {
         var earlier = installed.Recommends.Where(g => g.Any(r => r.Name == group[0].Name)).ToList();
