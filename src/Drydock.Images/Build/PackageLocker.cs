@@ -128,7 +128,8 @@ public static class PackageLocker
             .GroupBy(r => r.Name)
             .Select(g => g.MaxBy(r => r.Version)!);
         var universe = new PackageUniverse(available, present, new CandidatePolicy([]), architecture);
-        var resolution = new DependencyResolver(universe).Install(spec.Packages, excluded);
+        // A built image is minimal, as distroless images are: Recommends are left out.
+        var resolution = new DependencyResolver(universe, installRecommends: false).Install(spec.Packages, excluded);
         return resolution.Changes.Select(c => c.Record).Where(r => !excluded.Contains(r.Name));
     }
 

@@ -119,14 +119,20 @@ public sealed class AptClient
         return new AptUpgradePlan(upgradable, upgrade, universe, suites);
     }
 
-    /// <summary>Builds the universe of a root's installed packages and loaded suites, with its preferences.</summary>
+    /// <summary>
+    /// Builds the universe of a root's installed packages and loaded suites, with its preferences
+    /// and its <c>APT::Install-Recommends</c> setting.
+    /// </summary>
     public PackageUniverse BuildUniverse(IRootFileSystem root, IReadOnlyList<LoadedSuite> suites)
     {
         var installed = DpkgStatusReader.Read(root);
         var policy = new CandidatePolicy(Preferences.Read(root), _options.DefaultRelease);
         var native = installed.FirstOrDefault(p => p.Name == "dpkg")?.Architecture ?? _options.Architecture;
         var foreign = ReadForeignArchitectures(root, native);
-        return new PackageUniverse(suites.SelectMany(s => s.Packages), installed, policy, native, foreign);
+        return new PackageUniverse(suites.SelectMany(s => s.Packages), installed, policy, native, foreign)
+        {
+            InstallRecommends = AptConfiguration.InstallRecommends(root),
+        };
     }
 
     // dpkg 1.22 keeps the architectures it accepts, native first, in /var/lib/dpkg/arch.

@@ -1,3 +1,5 @@
+// The first column of each theory row is its name, shown in test output only.
+#pragma warning disable xUnit1026
 using System.Text;
 using Drydock.Packages.Apt.Candidates;
 using Drydock.Packages.Apt.Indexes;
@@ -196,6 +198,23 @@ public sealed class ResolverTests
         var result = new DependencyResolver(universe).Upgrade(only: ["core"]);
 
         Assert.Equal(["core 2", "plugin 2"], result.Changes.Select(c => $"{c.Name} {c.To}"));
+    }
+
+    [Theory]
+    [InlineData("followed", true, new[] { "app", "helper", "lib" })]
+    [InlineData("turned off", false, new[] { "app", "lib" })]
+    public void Install_Recommends(string row, bool installRecommends, string[] expected)
+    {
+        var universe = Universe(
+            "Package: app\nVersion: 1\nArchitecture: amd64\nDepends: lib\n" +
+                "Recommends: absent, broken | helper, lib\n",
+            "Package: lib\nVersion: 1\nArchitecture: amd64\n",
+            "Package: broken\nVersion: 1\nArchitecture: amd64\nDepends: absent\n",
+            "Package: helper\nVersion: 1\nArchitecture: amd64\n");
+
+        var result = new DependencyResolver(universe, installRecommends).Install(["app"]);
+
+        Assert.Equal(expected, result.Changes.Select(c => c.Name));
     }
 
     private static string Describe(PackageChange change) =>

@@ -31,7 +31,10 @@ public sealed class PackageRecord
     private ReadOnlyMemory<byte> _breaksTextUtf8;
     private string? _conflictsText;
     private ReadOnlyMemory<byte> _conflictsTextUtf8;
+    private string? _recommendsText;
+    private ReadOnlyMemory<byte> _recommendsTextUtf8;
     private IReadOnlyList<IReadOnlyList<Relation>>? _depends;
+    private IReadOnlyList<IReadOnlyList<Relation>>? _recommends;
     private IReadOnlyList<IReadOnlyList<Relation>>? _preDepends;
     private IReadOnlyList<Relation>? _provides;
     private IReadOnlyList<Relation>? _breaks;
@@ -96,6 +99,15 @@ public sealed class PackageRecord
     /// <summary>The undecoded value, turned into a string on first read.</summary>
     internal ReadOnlyMemory<byte> PreDependsTextUtf8 { private get => _preDependsTextUtf8; init => _preDependsTextUtf8 = value; }
 
+    public string? RecommendsText
+    {
+        get => _recommendsText ??= Decode(_recommendsTextUtf8);
+        init => _recommendsText = value;
+    }
+
+    /// <summary>The undecoded value, turned into a string on first read.</summary>
+    internal ReadOnlyMemory<byte> RecommendsTextUtf8 { private get => _recommendsTextUtf8; init => _recommendsTextUtf8 = value; }
+
     public string? ProvidesText
     {
         get => _providesText ??= Decode(_providesTextUtf8);
@@ -138,6 +150,8 @@ public sealed class PackageRecord
     public IReadOnlyList<IReadOnlyList<Relation>> Depends => _depends ??= Relations(DependsText, "Depends");
 
     public IReadOnlyList<IReadOnlyList<Relation>> PreDepends => _preDepends ??= Relations(PreDependsText, "Pre-Depends");
+
+    public IReadOnlyList<IReadOnlyList<Relation>> Recommends => _recommends ??= Relations(RecommendsText, "Recommends");
 
     public IReadOnlyList<Relation> Provides => _provides ??= Flat(ProvidesText, "Provides");
 

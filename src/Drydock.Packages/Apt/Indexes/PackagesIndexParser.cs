@@ -80,7 +80,7 @@ public static class PackagesIndexParser
     /// <summary>The raw values of the fields kept from one stanza.</summary>
     private sealed class StanzaFields
     {
-        private const int FieldCount = 16;
+        private const int FieldCount = 17;
 
         private readonly ReadOnlyMemory<byte>[] _values = new ReadOnlyMemory<byte>[FieldCount];
         private readonly bool[] _present = new bool[FieldCount];
@@ -152,6 +152,7 @@ public static class PackagesIndexParser
                 BreaksTextUtf8 = _values[13],
                 ConflictsTextUtf8 = _values[14],
                 Status = Text(15),
+                RecommendsTextUtf8 = _values[16],
                 Release = release,
             };
         }
@@ -184,7 +185,8 @@ public static class PackagesIndexParser
                 : name.SequenceEqual("Provides"u8) ? 12 : -1,
             9 => name.SequenceEqual("Essential"u8) ? 5
                 : name.SequenceEqual("Conflicts"u8) ? 14 : -1,
-            10 => name.SequenceEqual("Multi-Arch"u8) ? 3 : -1,
+            10 => name.SequenceEqual("Multi-Arch"u8) ? 3
+                : name.SequenceEqual("Recommends"u8) ? 16 : -1,
             11 => name.SequenceEqual("Pre-Depends"u8) ? 11 : -1,
             12 => name.SequenceEqual("Architecture"u8) ? 2 : -1,
             _ => -1,

@@ -7,7 +7,8 @@ namespace Drydock.Packages.Apt.Resolver;
 /// and Multi-Arch qualifiers) and checks Breaks and Conflicts, over a <see cref="PackageUniverse"/>.
 /// It never removes a package: a change that needs a removal fails. Choices are deterministic:
 /// targets in name order, alternatives in the order the field lists them, the depender's
-/// architecture first. Recommends and Suggests are not followed.
+/// architecture first. Recommends are followed as apt 2.6 follows them (see
+/// <see cref="DependencyResolver(PackageUniverse, bool?)"/>); Suggests are not.
 /// </summary>
 public sealed class DependencyResolver
 {
@@ -16,13 +17,23 @@ public sealed class DependencyResolver
     private readonly PackageUniverse _universe;
     private readonly Selection _selection;
     private readonly Dictionary<(string, string), string> _neededBy = [];
+    private readonly bool _installRecommends;
     private IReadOnlySet<string> _excluded = new HashSet<string>();
     private bool _allowNew = true;
     private List<string>? _failure;
 
-    public DependencyResolver(PackageUniverse universe)
+    /// <summary>
+    /// Creates a resolver over <paramref name="universe"/>. With <paramref name="installRecommends"/>
+    /// (by default the universe's <see cref="PackageUniverse.InstallRecommends"/>) a package that is
+    /// newly selected also gets its Recommends when they can be met: the first alternative that
+    /// installs, and nothing, silently, when none does. For a package that is already installed only
+    /// the Recommends its installed version lacked, or had met, are followed, so a recommended
+    /// package the user removed stays removed.
+    /// </summary>
+    public DependencyResolver(PackageUniverse universe, bool? installRecommends = null)
     {
         _universe = universe;
+        _installRecommends = installRecommends ?? universe.InstallRecommends;
         _selection = new Selection(universe.ArchKey);
         foreach (var record in universe.Installed.Values.OrderBy(r => r.Name, StringComparer.Ordinal))
         {
@@ -173,10 +184,53 @@ public sealed class DependencyResolver
         }
 
         _selection.Set(record);
-        return SelectSiblings(record, arch, withRecord)
-            && SatisfyDependencies(record, withRecord)
-            && ResolveConflicts(record, withRecord)
-            && (current is null || FixReverseDependencies(record, current, withRecord));
+        if (!SelectSiblings(record, arch, withRecord)
+            || !SatisfyDependencies(record, withRecord)
+            || !ResolveConflicts(record, withRecord)
+            || (current is not null && !FixReverseDependencies(record, current, withRecord)))
+        {
+            return false;
+        }
+
+        if (_installRecommends)
+        {
+            SatisfyRecommends(record, withRecord);
+        }
+
+        return true;
+    }
+
+    // apt 2.6 (pkgDepCache::MarkInstall) tries each unmet Recommends group after the hard
+    // dependencies, and skips the ones it cannot install without an error.
+    private void SatisfyRecommends(PackageRecord record, IReadOnlyList<string> chain)
+    {
+        var installed = _universe.Installed.GetValueOrDefault((record.Name, _universe.ArchKey(record)));
+        foreach (var group in record.Recommends)
+        {
+            if (IsSatisfied(group, record) || (installed is not null && !IsFollowedOnUpgrade(group, installed)))
+            {
+                continue;
+            }
+
+            var failure = _failure;
+            var savepoint = _selection.Savepoint;
+            if (!SatisfyGroup(group, record, chain))
+            {
+                _selection.Rollback(savepoint);
+            }
+
+            _failure = failure;
+        }
+    }
+
+    // For an installed package apt follows a Recommends group when the installed version has no
+    // Recommends naming the group's first target, or had one that was met. An unmet one was the
+    // user's choice. NOTE: "met" is judged on the selection so far, not on the installed system
+    // as apt does. The two differ only when this resolution already changed the target.
+    private bool IsFollowedOnUpgrade(IReadOnlyList<Relation> group, PackageRecord installed)
+    {
+        var earlier = installed.Recommends.Where(g => g.Any(r => r.Name == group[0].Name)).ToList();
+        return earlier.Count == 0 || earlier.Any(g => IsSatisfied(g, installed));
     }
 
     // Every architecture's copy of a Multi-Arch: same package must carry the same version.

@@ -49,6 +49,12 @@ public sealed class PackageUniverse
 
     public string NativeArchitecture { get; }
 
+    /// <summary>
+    /// Whether resolvers over this universe follow Recommends unless told otherwise: the root's
+    /// <c>APT::Install-Recommends</c>, true (apt's default) when unset.
+    /// </summary>
+    public bool InstallRecommends { get; init; } = true;
+
     /// <summary>The native architecture first, then the foreign ones dpkg is configured for.</summary>
     public IReadOnlyList<string> Architectures { get; }
 
