@@ -3,6 +3,11 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using Drydock.Images.Build;
+using Drydock.Images.Inventory;
+using Drydock.Images.Scan;
+using Drydock.Oci.Layers;
+using Drydock.Oci.Model;
+using Drydock.Oci.Transports;
 using Drydock.Packages.Apt;
 using Drydock.Packages.Inventory;
 using Drydock.Testing;
@@ -143,6 +148,29 @@ public sealed class BuildTests(BuildArchive archive) : IClassFixture<BuildArchiv
         Assert.Equal(
             buildLock.Packages.Select(p => $"{p.Name} {p.Version} {p.Architecture}"),
             inventory.Packages.Select(p => $"{p.Name} {p.Version} {p.Architecture}").Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Build_SbomAndScanSeeExactlyTheLockedPackages()
+    {
+        var spec = Spec("[base-files, libc6, libssl3, openssl]");
+        var buildLock = await LockAsync(spec);
+        await BuildAsync(buildLock, "scanned", spec: spec);
+        await using var source = ImageTransports.OpenSource(
+            "oci:" + Path.Combine(_work.FullName, "scanned"), new ImageTransportOptions());
+        var image = await ResolvedImage.LoadAsync(source, Platform.Parse("linux/amd64"), Token);
+
+        var inventory = await ImageInventory.ReadAsync(image, null, Token);
+        using var store = Scan.ScanImages.DebianOsvSample(_work.FullName);
+        var scan = new ImageScanner(store).Scan(inventory);
+
+        Assert.Equal(
+            buildLock.Packages.Select(p => $"{p.Name} {p.Version} {p.Architecture}"),
+            inventory.Packages.Select(p => $"{p.Package.Name} {p.Package.Version} {p.Package.Architecture}")
+                .Order(StringComparer.Ordinal));
+        Assert.Equal("debian:12", scan.Namespace.ToString());
+        Assert.All(scan.Findings, finding => Assert.Contains(buildLock.Packages,
+            p => p.Name == finding.Finding.Package.Name && p.Version == finding.Finding.Package.Version));
     }
 
     [Fact]
