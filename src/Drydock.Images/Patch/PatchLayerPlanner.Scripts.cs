@@ -21,8 +21,8 @@ internal sealed partial class PatchLayerPlanner
     /// <summary>Files the native replacements could not use as the scripts would have.</summary>
     public List<MaintainerDiagnostic> ScriptDiagnostics { get; } = [];
 
-    // A certificate written or dropped needs update-ca-certificates; a shared library or the
-    // ldconfig configuration needs ldconfig, as the ldconfig trigger of libc-bin would run it.
+    // A certificate written or dropped needs update-ca-certificates. A shared library or the
+    // ldconfig configuration needs ldconfig, which the ldconfig trigger of libc-bin would run.
     private void NoteTrigger(string path)
     {
         if (_certificateDirectories.Any(d => path.StartsWith(d, StringComparison.Ordinal)))
@@ -57,9 +57,9 @@ internal sealed partial class PatchLayerPlanner
 
         // libc-bin's postinst only runs ldconfig on an upgrade, and ca-certificates' postinst ends
         // in update-ca-certificates; both are done above.
-        // NOTE: on an upgrade the real postinst also rewrites /etc/ca-certificates.conf from the
-        // debconf selections, selecting certificates the new version added; the image's own
-        // file is used as it is, so an added certificate is not in the bundle.
+        // NOTE: on an upgrade the real postinst first rewrites /etc/ca-certificates.conf from the
+        // debconf selections, which selects the certificates the new version added. The image's
+        // own file is used as it is, so a certificate new in the upgrade is not in the bundle.
         if (ScriptsReplaced.Contains("update-ca-certificates"))
         {
             ScriptsNotRun.Remove("ca-certificates.postinst");
