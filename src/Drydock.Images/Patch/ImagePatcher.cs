@@ -113,6 +113,7 @@ public sealed partial class ImagePatcher
             packages.Add(new PatchedPackage(change.Name, change.Architecture, change.From, change.To, change.NeededBy, cves));
         }
 
+        var items = planner.Finish();
         if (options.StrictScripts && planner.ScriptsNotRun.Count > 0)
         {
             throw new InvalidOperationException(
@@ -120,16 +121,21 @@ public sealed partial class ImagePatcher
                 + $"'{string.Join("', '", planner.ScriptsNotRun)}'. Drop --strict-scripts to patch anyway.");
         }
 
-        var items = planner.Finish();
+        foreach (var diagnostic in planner.ScriptDiagnostics)
+        {
+            LogScriptDiagnostic(diagnostic.Path, diagnostic.Message);
+        }
+
         using var layer = PatchLayerWriter.Write(items, Path.GetTempPath());
         var manifest = await WriteAsync(
-            source, destination, image, replacing, layer, time, packages, planner.ScriptsNotRun, baseDigest, cancellationToken)
+            source, destination, image, replacing, layer, time, packages, planner, baseDigest, cancellationToken)
             .ConfigureAwait(false);
         return (result with
         {
             ManifestDigest = manifest.Digest,
             Packages = packages,
             ScriptsNotRun = planner.ScriptsNotRun,
+            ScriptsReplaced = planner.ScriptsReplaced,
             DpkgDistFiles = planner.DpkgDistFiles,
             ReplacedPreviousPatch = replacing,
             Fixed = FixedVulnerabilities(packages, targets, unreached),
@@ -238,12 +244,23 @@ public sealed partial class ImagePatcher
         PatchLayer layer,
         DateTimeOffset time,
         IReadOnlyList<PatchedPackage> packages,
-        IReadOnlyList<string> scripts,
+        PatchLayerPlanner planner,
         Digest baseDigest,
         CancellationToken cancellationToken)
     {
         var createdBy = PatchedImageBuilder.HistoryPrefix + " " + string.Join(", ", packages);
-        var comment = scripts.Count == 0 ? null : "maintainer scripts not run: " + string.Join(", ", scripts);
+        var notes = new List<string>();
+        if (planner.ScriptsReplaced.Count > 0)
+        {
+            notes.Add("regenerated natively: " + string.Join(", ", planner.ScriptsReplaced));
+        }
+
+        if (planner.ScriptsNotRun.Count > 0)
+        {
+            notes.Add("maintainer scripts not run: " + string.Join(", ", planner.ScriptsNotRun));
+        }
+
+        var comment = notes.Count == 0 ? null : string.Join("; ", notes);
         var upgrades = string.Join(",", packages.Select(p => $"{p.Name}={p.To}"));
         var labels = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -283,4 +300,7 @@ public sealed partial class ImagePatcher
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Read image {Digest}: {Layers} base layers, previous patch layer replaced: {Replacing}")]
     private partial void LogScanned(Digest digest, int layers, bool replacing);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Maintainer script replacement skipped {Path}: {Reason}")]
+    private partial void LogScriptDiagnostic(string path, string reason);
 }

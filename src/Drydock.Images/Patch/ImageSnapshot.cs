@@ -7,11 +7,17 @@ namespace Drydock.Images.Patch;
 /// What a patch needs to know of the flattened image, read in one pass over its layers with
 /// the overlay rules of the OCI image spec v1.1 (layer.md): the kind of every path, the target
 /// of every symlink, and the content of the files under <c>_keptPrefixes</c> (the dpkg
-/// database, apt's configuration and keys, and /etc for conffiles).
+/// database, apt's configuration and keys, /etc for conffiles, and the certificates that
+/// update-ca-certificates reads) and of every shared library and of ldconfig itself, which the
+/// native ldconfig reads.
 /// </summary>
 internal sealed class ImageSnapshot : IRootFileSystem
 {
-    private static readonly string[] _keptPrefixes = ["etc/", "var/lib/dpkg/", "usr/share/keyrings/"];
+    private static readonly string[] _keptPrefixes =
+    [
+        "etc/", "var/lib/dpkg/", "usr/share/keyrings/", "usr/share/ca-certificates/",
+        "usr/local/share/ca-certificates/",
+    ];
 
     private readonly Dictionary<string, Node> _nodes = new(StringComparer.Ordinal);
 
@@ -112,7 +118,27 @@ internal sealed class ImageSnapshot : IRootFileSystem
 
     private static bool Keep(string path, long size) =>
         size <= MaxKeptFileSize
-        && (path == "usr/lib/os-release" || _keptPrefixes.Any(prefix => path.StartsWith(prefix, StringComparison.Ordinal)));
+        && (path is "usr/lib/os-release" or "sbin/ldconfig" or "usr/sbin/ldconfig" || IsSharedLibrary(path)
+            || _keptPrefixes.Any(prefix => path.StartsWith(prefix, StringComparison.Ordinal)));
+
+    /// <summary>
+    /// Returns true for a file that ldconfig (glibc 2.36) reads in its directories: a name
+    /// starting with <c>lib</c> or <c>ld-</c> that has <c>.so</c> in it.
+    /// </summary>
+    /// <remarks>
+    /// NOTE: such files are kept wherever they are, not only in the ldconfig directories, because
+    /// /etc/ld.so.conf may sit in a later layer than the libraries.
+    /// </remarks>
+    public static bool IsSharedLibrary(string path)
+    {
+        var name = path[(path.LastIndexOf('/') + 1)..];
+        return (name.StartsWith("lib", StringComparison.Ordinal) || name.StartsWith("ld-", StringComparison.Ordinal))
+            && name.Contains(".so", StringComparison.Ordinal);
+    }
+
+    /// <summary>Every node of the image by root-relative path: its kind, link target and kept content.</summary>
+    public IEnumerable<(string Path, LayerEntryKind Kind, string? LinkTarget, byte[]? Content)> Nodes() =>
+        _nodes.Select(n => (n.Key, n.Value.Kind, n.Value.LinkTarget, n.Value.Content));
 
     /// <summary>Returns the <c>ID</c> of the image's os-release(5), or null when there is none.</summary>
     public string? OsReleaseId()

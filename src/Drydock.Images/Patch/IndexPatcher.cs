@@ -114,6 +114,7 @@ internal sealed class IndexPatcher(ImagePatcher patcher)
         Packages = [.. platforms.SelectMany(p => p.Result.Packages)],
         KeptBack = [.. platforms.SelectMany(p => p.Result.KeptBack)],
         ScriptsNotRun = [.. platforms.SelectMany(p => p.Result.ScriptsNotRun).Distinct()],
+        ScriptsReplaced = [.. platforms.SelectMany(p => p.Result.ScriptsReplaced).Distinct()],
         DpkgDistFiles = [.. platforms.SelectMany(p => p.Result.DpkgDistFiles).Distinct()],
         Unreached = [.. platforms.SelectMany(p => p.Result.Unreached).Distinct()],
         Fixed = [.. platforms.SelectMany(p => p.Result.Fixed).Distinct().Order()],

@@ -15,7 +15,7 @@ internal sealed record PackageUpgrade(string Name, string Architecture, bool Mul
 /// with the owner and mode of a stat override; files and emptied directories the new version
 /// dropped whited out; conffiles merged by their checksums; and the dpkg database updated.
 /// </summary>
-internal sealed class PatchLayerPlanner
+internal sealed partial class PatchLayerPlanner
 {
     private const string InfoDirectory = "var/lib/dpkg/info";
 
@@ -55,6 +55,7 @@ internal sealed class PatchLayerPlanner
         {
             var target = Target(entry.Path, upgrade.Name);
             newPaths.Add(target);
+            NoteTrigger(target);
 
             // A filtered path is still the package's, so the old copy, if any, is not deleted.
             if (_config.IsExcluded("/" + entry.Path, entry.Type is TarEntryType.Directory or TarEntryType.SymbolicLink))
@@ -78,10 +79,12 @@ internal sealed class PatchLayerPlanner
             if (!newPaths.Contains(path) && !oldConffiles.ContainsKey("/" + path))
             {
                 _dropped.Add((owner, path));
+                NoteTrigger(path);
             }
         }
 
         AddDatabase(upgrade, prefix, conffiles, oldConffiles);
+        _caTriggered |= upgrade.Name == "ca-certificates";
     }
 
     /// <summary>Returns the layer entries, with whiteouts for dropped files, and the new status file.</summary>
@@ -123,6 +126,7 @@ internal sealed class PatchLayerPlanner
             _items[item.Path] = item;
         }
 
+        RunMaintainerScripts();
         return [.. _items.Values];
     }
 
@@ -206,8 +210,6 @@ internal sealed class PatchLayerPlanner
         var deb = upgrade.Deb;
         foreach (var name in deb.ControlFiles.Keys.Where(n => n is "preinst" or "postinst" or "prerm" or "postrm"))
         {
-            // NOTE: nothing replaces the scripts yet, so the ca-certificates bundle and the
-            // ldconfig cache are not regenerated.
             ScriptsNotRun.Add($"{upgrade.Name}.{name}");
         }
 

@@ -81,6 +81,12 @@ public sealed record PatchResult
     /// <summary>Maintainer scripts of the new packages that were not run, as <c>PACKAGE.SCRIPT</c>.</summary>
     public IReadOnlyList<string> ScriptsNotRun { get; init; } = [];
 
+    /// <summary>
+    /// The commands whose work the patch did natively in place of the skipped scripts, such as
+    /// <c>update-ca-certificates</c> and <c>ldconfig</c>.
+    /// </summary>
+    public IReadOnlyList<string> ScriptsReplaced { get; init; } = [];
+
     /// <summary>Conffiles the user had edited and the package changed: the new version sits beside as NAME.dpkg-dist.</summary>
     public IReadOnlyList<string> DpkgDistFiles { get; init; } = [];
 

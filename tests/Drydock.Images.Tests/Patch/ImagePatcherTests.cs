@@ -100,7 +100,49 @@ public sealed class ImagePatcherTests(PatchFixture fixture) : IClassFixture<Patc
         Assert.Equal(2, history.Count);
         var createdBy = history[^1]!["created_by"]!.GetValue<string>();
         Assert.Contains("libssl3 3.0.20-1~deb12u2 → 3.0.22-1~deb12u2", createdBy, StringComparison.Ordinal);
-        Assert.Contains("ca-certificates.postinst", history[^1]!["comment"]!.GetValue<string>(), StringComparison.Ordinal);
+        var comment = history[^1]!["comment"]!.GetValue<string>();
+        Assert.Contains("update-ca-certificates", comment, StringComparison.Ordinal);
+        Assert.DoesNotContain("ca-certificates.postinst", comment, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Patch_RegeneratesCertificatesAsUpdateCaCertificates()
+    {
+        fixture.Require();
+        var result = await PatchAsync(fixture.Image, "patch/base:certificates", new PatchOptions());
+
+        var root = await UnpackAsync($"{fixture.Registry.Host}/patch/base:certificates");
+        var reference = root + "-reference";
+        ToolRunner.Run("cp", ["-a", root, reference]);
+        Chroot(reference, "update-ca-certificates", "--fresh");
+
+        Assert.Contains("update-ca-certificates", result.ScriptsReplaced);
+        Assert.DoesNotContain("ca-certificates.postinst", result.ScriptsNotRun);
+        const string bundle = "etc/ssl/certs/ca-certificates.crt";
+        Assert.Equal(File.ReadAllBytes(Path.Combine(reference, bundle)), File.ReadAllBytes(Path.Combine(root, bundle)));
+        Assert.NotEqual(File.ReadAllBytes(Path.Combine(fixture.Root, bundle)), File.ReadAllBytes(Path.Combine(root, bundle)));
+        Assert.Equal(CertsLinks(reference), CertsLinks(root));
+    }
+
+    [Fact]
+    public async Task Patch_RegeneratesLdconfigCache()
+    {
+        fixture.Require();
+        var result = await PatchAsync(fixture.Image, "patch/base:ldconfig", new PatchOptions());
+
+        var root = await UnpackAsync($"{fixture.Registry.Host}/patch/base:ldconfig");
+        var reference = root + "-reference";
+        ToolRunner.Run("cp", ["-a", root, reference]);
+        Chroot(reference, "ldconfig");
+
+        Assert.Contains("ldconfig", result.ScriptsReplaced);
+        Assert.DoesNotContain("libc-bin.postinst", result.ScriptsNotRun);
+        const string cache = "etc/ld.so.cache";
+        Assert.Equal(File.ReadAllBytes(Path.Combine(reference, cache)), File.ReadAllBytes(Path.Combine(root, cache)));
+        var listed = Chroot(root, "ldconfig", "-p");
+        Assert.Contains("libssl.so.3 (libc6,x86-64) => /lib/x86_64-linux-gnu/libssl.so.3", listed, StringComparison.Ordinal);
+        Assert.Contains("libexpat.so.1 (libc6,x86-64) => /lib/x86_64-linux-gnu/libexpat.so.1", listed, StringComparison.Ordinal);
+        Assert.StartsWith("OpenSSL 3.0.22", Chroot(root, "openssl", "version"));
     }
 
     [Fact]
@@ -239,6 +281,14 @@ public sealed class ImagePatcherTests(PatchFixture fixture) : IClassFixture<Patc
         await using var source = ImageTransports.OpenSource($"{fixture.Registry.Host}/{reference}", fixture.Options);
         await Assert.ThrowsAsync<RegistryException>(() => source.GetManifestAsync(Cancellation));
     }
+
+    // Every entry of /etc/ssl/certs with its link target, or "file" for a regular file.
+    private static List<string> CertsLinks(string root) =>
+    [
+        .. new DirectoryInfo(Path.Combine(root, "etc/ssl/certs")).EnumerateFileSystemInfos()
+            .Select(entry => $"{entry.Name} -> {entry.LinkTarget ?? "file"}")
+            .Order(StringComparer.Ordinal),
+    ];
 
     private static string Chroot(string root, params string[] command) =>
         ToolRunner.Run("chroot", [root, .. command]).Trim();
