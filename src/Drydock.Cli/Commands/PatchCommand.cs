@@ -242,6 +242,11 @@ internal static class PatchCommand
             await stdout.WriteLineAsync($"conffile {file} was edited in the image and kept; the new one is {file}.dpkg-dist");
         }
 
+        if (result.ScriptsReplaced.Count > 0)
+        {
+            await stdout.WriteLineAsync("regenerated natively: " + string.Join(", ", result.ScriptsReplaced));
+        }
+
         if (result.ScriptsNotRun.Count > 0)
         {
             await stdout.WriteLineAsync("maintainer scripts not run: " + string.Join(", ", result.ScriptsNotRun));
