@@ -87,10 +87,10 @@ internal sealed class ImageSnapshot : IRootFileSystem
         switch (entry.Kind)
         {
             case LayerEntryKind.Whiteout:
-                RemoveTree(entry.Path, includeSelf: true, _ => true);
+                _nodes.RemoveTree(entry.Path, includeSelf: true, _ => true);
                 return;
             case LayerEntryKind.OpaqueWhiteout:
-                RemoveTree(entry.Path, includeSelf: false, lowerPaths.Contains);
+                _nodes.RemoveTree(entry.Path, includeSelf: false, lowerPaths.Contains);
                 return;
             case LayerEntryKind.Directory when entry.Path.Length == 0:
                 return;
@@ -99,7 +99,7 @@ internal sealed class ImageSnapshot : IRootFileSystem
         // A file replacing a directory hides everything below it, as in an overlay mount.
         if (entry.Kind != LayerEntryKind.Directory && KindOf(entry.Path) == LayerEntryKind.Directory)
         {
-            RemoveTree(entry.Path, includeSelf: false, _ => true);
+            _nodes.RemoveTree(entry.Path, includeSelf: false, _ => true);
         }
 
         _nodes[entry.Path] = entry.Kind switch
@@ -155,23 +155,6 @@ internal sealed class ImageSnapshot : IRootFileSystem
         using var buffer = new MemoryStream();
         data.CopyTo(buffer);
         return buffer.ToArray();
-    }
-
-    private void RemoveTree(string path, bool includeSelf, Func<string, bool> removable)
-    {
-        if (includeSelf)
-        {
-            _nodes.Remove(path);
-        }
-
-        var prefix = path.Length == 0 ? "" : path + "/";
-        foreach (var key in _nodes.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).ToList())
-        {
-            if (removable(key) && key != path)
-            {
-                _nodes.Remove(key);
-            }
-        }
     }
 
     private sealed record Node(LayerEntryKind Kind, string? LinkTarget, byte[]? Content);

@@ -86,10 +86,10 @@ internal sealed class FileDigestTree : IRootFileSystem
         switch (entry.Kind)
         {
             case LayerEntryKind.Whiteout:
-                RemoveTree(entry.Path, includeSelf: true, _ => true);
+                _nodes.RemoveTree(entry.Path, includeSelf: true, _ => true);
                 return;
             case LayerEntryKind.OpaqueWhiteout:
-                RemoveTree(entry.Path, includeSelf: false, lowerPaths.Contains);
+                _nodes.RemoveTree(entry.Path, includeSelf: false, lowerPaths.Contains);
                 return;
             case LayerEntryKind.Directory when entry.Path.Length == 0:
                 return;
@@ -99,7 +99,7 @@ internal sealed class FileDigestTree : IRootFileSystem
         if (entry.Kind != LayerEntryKind.Directory
             && _nodes.TryGetValue(entry.Path, out var old) && old.Kind == LayerEntryKind.Directory)
         {
-            RemoveTree(entry.Path, includeSelf: false, _ => true);
+            _nodes.RemoveTree(entry.Path, includeSelf: false, _ => true);
         }
 
         _nodes[entry.Path] = entry.Kind switch
@@ -124,24 +124,7 @@ internal sealed class FileDigestTree : IRootFileSystem
         return new Node(LayerEntryKind.File, null, Convert.ToHexStringLower(MD5.HashData(content)), content);
     }
 
-    private void RemoveTree(string path, bool includeSelf, Func<string, bool> removable)
-    {
-        if (includeSelf)
-        {
-            _nodes.Remove(path);
-        }
-
-        var prefix = path.Length == 0 ? "" : path + "/";
-        foreach (var key in _nodes.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).ToList())
-        {
-            if (removable(key) && key != path)
-            {
-                _nodes.Remove(key);
-            }
-        }
-    }
-
-    // MD5 is what dpkg records in md5sums files and the Conffiles field (deb-md5sums(5)); it
-    // serves here to compare with those records, not as a security check.
+    // MD5 is the digest dpkg records in md5sums files and the Conffiles field (deb-md5sums(5)),
+    // so it serves here to compare with those records, not as a security check.
     private sealed record Node(LayerEntryKind Kind, string? LinkTarget, string? Md5, byte[]? Content);
 }

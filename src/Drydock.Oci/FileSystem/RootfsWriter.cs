@@ -18,7 +18,6 @@ internal sealed class RootfsWriter
 
     private readonly string _root;
     private readonly bool _preserveOwnership;
-    private readonly HashSet<string> _knownDirectories = new(StringComparer.Ordinal) { string.Empty };
     private readonly HashSet<string> _touchedThisLayer = new(StringComparer.Ordinal);
     private readonly Dictionary<string, LayerEntry> _directoryAttributes = new(StringComparer.Ordinal);
 
@@ -54,7 +53,7 @@ internal sealed class RootfsWriter
     {
         foreach (var (path, entry) in _directoryAttributes.OrderByDescending(pair => pair.Key.Length))
         {
-            if (!_knownDirectories.Contains(path))
+            if (KindOf(path) != FileKind.Directory)
             {
                 continue;
             }
@@ -113,7 +112,6 @@ internal sealed class RootfsWriter
                 break;
             case LayerEntryKind.Directory:
                 Directory.CreateDirectory(full, DirectoryWhileWriting);
-                _knownDirectories.Add(entry.Path);
                 _directoryAttributes[entry.Path] = entry;
                 break;
             case LayerEntryKind.Symlink:
@@ -214,42 +212,29 @@ internal sealed class RootfsWriter
         for (var slash = path.IndexOf('/'); slash > 0; slash = path.IndexOf('/', slash + 1))
         {
             var directory = path[..slash];
-            if (_knownDirectories.Contains(directory))
+            var kind = KindOf(directory);
+            if (kind == FileKind.Directory)
             {
                 continue;
             }
 
-            var full = FullPath(directory);
-            var kind = KindOf(directory);
-            if (kind != FileKind.Directory)
+            if (kind != FileKind.None)
             {
-                if (kind != FileKind.None)
-                {
-                    Remove(directory);
-                }
-
-                Directory.CreateDirectory(full, DirectoryWhileWriting);
-                _tree[directory] = FileKind.Directory;
+                Remove(directory);
             }
 
-            _knownDirectories.Add(directory);
+            Directory.CreateDirectory(FullPath(directory), DirectoryWhileWriting);
+            _tree[directory] = FileKind.Directory;
             Touch(directory);
         }
     }
 
     private bool ParentIsDirectory(string path) => DirectoryChainIsReal(EntryPaths.Parent(path));
 
-    private bool DirectoryChainIsReal(string directory)
-    {
-        if (directory.Length == 0 || _knownDirectories.Contains(directory))
-        {
-            return true;
-        }
-
-        return DirectoryChainIsReal(EntryPaths.Parent(directory))
-            && KindOf(directory) == FileKind.Directory
-            && _knownDirectories.Add(directory);
-    }
+    // Every directory in the record was created by this writer below directories it created, and
+    // removing one removes its subtree from the record, so the record alone answers this.
+    private bool DirectoryChainIsReal(string directory) =>
+        directory.Length == 0 || KindOf(directory) == FileKind.Directory;
 
     // An opaque directory hides what lower layers put in it; entries of this layer stay.
     private void ClearLowerChildren(string directory)
@@ -283,7 +268,6 @@ internal sealed class RootfsWriter
         {
             case FileKind.Directory:
                 Directory.Delete(full, recursive: true);
-                _knownDirectories.RemoveWhere(known => EntryPaths.IsSelfOrBelow(known, path));
                 foreach (var below in _tree.Keys.Where(known => EntryPaths.IsSelfOrBelow(known, path)).ToList())
                 {
                     _tree.Remove(below);

@@ -173,9 +173,8 @@ internal sealed class RegistryClient
     private static string Version =>
         typeof(RegistryClient).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
-    // A registry, or a redirect from one, never needs a link-local address, where clouds serve
-    // instance metadata and credentials (169.254.169.254); refusing them keeps a hostile
-    // registry from turning a pull into a request there.
+    // Clouds serve instance metadata and credentials on link-local addresses (169.254.169.254),
+    // where no registry runs. Rejecting them keeps a hostile redirect from reaching that service.
     private static async ValueTask<Stream> ConnectOutsideLinkLocalAsync(
         SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {

@@ -101,8 +101,8 @@ internal sealed class PaxNameStream : Stream
         Header,
     }
 
-    // Consumes the start of buffer: data bytes pass straight through; header bytes collect until
-    // a whole block is there, which is then fixed and passed on. Returns how many bytes were used.
+    // Consumes the start of buffer and returns how many bytes it used. Data bytes pass straight
+    // through, while header bytes are collected until a whole block can be fixed and passed on.
     private int Take(ReadOnlySpan<byte> buffer, out Pass pass)
     {
         if (_dataLeft > 0)

@@ -50,7 +50,7 @@ public sealed class PackageUniverse
     public string NativeArchitecture { get; }
 
     /// <summary>
-    /// Whether resolvers over this universe follow Recommends unless told otherwise: the root's
+    /// Whether resolvers over this universe follow Recommends by default: the root's
     /// <c>APT::Install-Recommends</c>, true (apt's default) when unset.
     /// </summary>
     public bool InstallRecommends { get; init; } = true;
