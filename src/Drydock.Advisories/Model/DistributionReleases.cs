@@ -1,75 +1,29 @@
+using Drydock.Packages.Distros;
+
 namespace Drydock.Advisories;
 
 /// <summary>
-/// Release names and support end dates for the distributions whose feeds are imported. The
-/// end date is when the release stops receiving security updates from the distribution's
-/// free channels: Debian LTS for Debian, standard support for Ubuntu (Ubuntu Pro's ESM is
-/// not free), Alpine's published support end for main, and the end of maintenance support
-/// for Red Hat Enterprise Linux.
+/// Release codenames of the distributions whose feeds name releases that way, and the support
+/// end dates of every imported family. The dates live in one place, the table that distribution
+/// detection also uses: the end of security updates from the distribution's free channels.
 /// </summary>
 internal static class DistributionReleases
 {
-    // NOTE: these dates follow the distributions' published schedules as of early 2025 and were
-    // not re-checked against the release pages; a changed schedule needs an edit here.
-    private static readonly (string Codename, string Version, DateOnly End)[] _debian =
+    private static readonly (string Codename, string Version)[] _debian =
     [
-        ("wheezy", "7", new(2018, 5, 31)),
-        ("jessie", "8", new(2020, 6, 30)),
-        ("stretch", "9", new(2022, 6, 30)),
-        ("buster", "10", new(2024, 6, 30)),
-        ("bullseye", "11", new(2026, 8, 31)),
-        ("bookworm", "12", new(2028, 6, 30)),
-        ("trixie", "13", new(2030, 6, 30)),
-        ("forky", "14", DateOnly.MaxValue),
-        ("sid", "unstable", DateOnly.MaxValue),
+        ("wheezy", "7"), ("jessie", "8"), ("stretch", "9"), ("buster", "10"), ("bullseye", "11"),
+        ("bookworm", "12"), ("trixie", "13"), ("forky", "14"), ("sid", "unstable"),
     ];
 
-    private static readonly (string Codename, string Version, DateOnly End)[] _ubuntu =
+    private static readonly (string Codename, string Version)[] _ubuntu =
     [
-        ("precise", "12.04", new(2017, 4, 28)),
-        ("trusty", "14.04", new(2019, 4, 30)),
-        ("xenial", "16.04", new(2021, 4, 30)),
-        ("bionic", "18.04", new(2023, 5, 31)),
-        ("cosmic", "18.10", new(2019, 7, 18)),
-        ("disco", "19.04", new(2020, 1, 23)),
-        ("eoan", "19.10", new(2020, 7, 17)),
-        ("focal", "20.04", new(2025, 5, 31)),
-        ("groovy", "20.10", new(2021, 7, 22)),
-        ("hirsute", "21.04", new(2022, 1, 20)),
-        ("impish", "21.10", new(2022, 7, 14)),
-        ("jammy", "22.04", new(2027, 6, 1)),
-        ("kinetic", "22.10", new(2023, 7, 20)),
-        ("lunar", "23.04", new(2024, 1, 25)),
-        ("mantic", "23.10", new(2024, 7, 11)),
-        ("noble", "24.04", new(2029, 5, 31)),
-        ("oracular", "24.10", new(2025, 7, 10)),
-        ("plucky", "25.04", new(2026, 1, 15)),
+        ("precise", "12.04"), ("trusty", "14.04"), ("xenial", "16.04"), ("bionic", "18.04"),
+        ("cosmic", "18.10"), ("disco", "19.04"), ("eoan", "19.10"), ("focal", "20.04"),
+        ("groovy", "20.10"), ("hirsute", "21.04"), ("impish", "21.10"), ("jammy", "22.04"),
+        ("kinetic", "22.10"), ("lunar", "23.04"), ("mantic", "23.10"), ("noble", "24.04"),
+        ("oracular", "24.10"), ("plucky", "25.04"), ("questing", "25.10"), ("resolute", "26.04"),
+        ("stonking", "26.10"),
     ];
-
-    private static readonly Dictionary<string, DateOnly> _alpine = new()
-    {
-        ["3.12"] = new(2022, 5, 1),
-        ["3.13"] = new(2022, 11, 1),
-        ["3.14"] = new(2023, 5, 1),
-        ["3.15"] = new(2023, 11, 1),
-        ["3.16"] = new(2024, 5, 23),
-        ["3.17"] = new(2024, 11, 22),
-        ["3.18"] = new(2025, 5, 9),
-        ["3.19"] = new(2025, 11, 1),
-        ["3.20"] = new(2026, 4, 1),
-        ["3.21"] = new(2026, 11, 1),
-        ["3.22"] = new(2027, 5, 1),
-    };
-
-    private static readonly Dictionary<string, DateOnly> _redHat = new()
-    {
-        ["5"] = new(2017, 3, 31),
-        ["6"] = new(2020, 11, 30),
-        ["7"] = new(2024, 6, 30),
-        ["8"] = new(2029, 5, 31),
-        ["9"] = new(2032, 5, 31),
-        ["10"] = new(2035, 5, 31),
-    };
 
     /// <summary>Maps a Debian codename as the security tracker writes it to its namespace.</summary>
     public static AdvisoryNamespace? DebianNamespace(string codename) =>
@@ -85,24 +39,29 @@ internal static class DistributionReleases
 
     /// <summary>
     /// Returns the date security support ended or ends, or null when the release is unknown
-    /// or rolling (Debian unstable, Alpine edge).
+    /// or rolling (Debian unstable, Alpine edge). A numbered release older than every listed
+    /// one gets the earliest listed date: its support had ended by then.
     /// </summary>
     public static DateOnly? SupportEnd(AdvisoryNamespace ns)
     {
-        var end = DateOnly.MaxValue;
-        var found = ns.Family switch
+        var table = ns.Family switch
         {
-            DistributionFamily.Debian => TryFindEnd(_debian, ns.Release, out end),
-            DistributionFamily.Ubuntu => TryFindEnd(_ubuntu, ns.Release, out end),
-            DistributionFamily.Alpine => TryFindAlpineEnd(ns.Release, out end),
-            DistributionFamily.RedHat => _redHat.TryGetValue(ns.Release, out end),
-            _ => false,
+            DistributionFamily.Debian => "debian",
+            DistributionFamily.Ubuntu => "ubuntu",
+            DistributionFamily.Alpine => "alpine",
+            DistributionFamily.RedHat => "rhel",
+            _ => null,
         };
-        return found && end != DateOnly.MaxValue ? end : null;
+        if (table is null)
+        {
+            return null;
+        }
+
+        return EndOfLifeTable.Find(table, ns.Release, out var olderThanKnown)
+            ?? (olderThanKnown ? EndOfLifeTable.Earliest(table) : null);
     }
 
-    private static string? FindVersion(
-        (string Codename, string Version, DateOnly End)[] table, string codename)
+    private static string? FindVersion((string Codename, string Version)[] table, string codename)
     {
         foreach (var row in table)
         {
@@ -113,39 +72,5 @@ internal static class DistributionReleases
         }
 
         return null;
-    }
-
-    private static bool TryFindEnd(
-        (string Codename, string Version, DateOnly End)[] table, string version, out DateOnly end)
-    {
-        foreach (var row in table)
-        {
-            if (row.Version == version)
-            {
-                end = row.End;
-                return true;
-            }
-        }
-
-        end = default;
-        return false;
-    }
-
-    private static bool TryFindAlpineEnd(string release, out DateOnly end)
-    {
-        if (_alpine.TryGetValue(release, out end))
-        {
-            return true;
-        }
-
-        // Releases before 3.12 all left support before this table's first row.
-        var parts = release.Split('.');
-        if (parts.Length == 2 && parts[0] == "3" && int.TryParse(parts[1], out var minor) && minor < 12)
-        {
-            end = new DateOnly(2022, 5, 1);
-            return true;
-        }
-
-        return false;
     }
 }

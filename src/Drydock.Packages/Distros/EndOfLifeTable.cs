@@ -8,10 +8,10 @@ namespace Drydock.Packages.Distros;
 /// repository, and for RHEL and its rebuilds the vendors' maintenance phases.
 /// </summary>
 /// <remarks>
-/// Recorded on 2026-12-04. Debian dates come from the Debian LTS schedule as summarised at
-/// debian.club/en/eol (dated 2026-07-03); Ubuntu dates from Canonical's release-cycle table
-/// (month precision, so the last day of the month is used); Alpine 3.20 to 3.23 from the
-/// main-repository end dates listed at wiki.linux-server-admin.com (Alpine history page).
+/// Debian and Ubuntu dates are copied from Debian's distro-info-data 0.58+deb12u7
+/// (/usr/share/distro-info/debian.csv, column eol-lts; ubuntu.csv, column eol). Alpine 3.20 to
+/// 3.23 come from the main-repository end dates listed at wiki.linux-server-admin.com (Alpine
+/// history page), recorded on 2026-12-04.
 /// NOTE: older Alpine branches and the RPM-family, Amazon and SUSE dates were written from the
 /// vendors' published lifecycles without a pinned copy, so check them before relying on them.
 /// </remarks>
@@ -21,17 +21,19 @@ internal static class EndOfLifeTable
     {
         ["debian"] =
         [
-            ("8", new(2020, 6, 30)), ("9", new(2022, 6, 30)), ("10", new(2024, 6, 30)),
-            ("11", new(2026, 8, 31)), ("12", new(2028, 6, 30)), ("13", new(2030, 6, 30)),
+            ("7", new(2018, 5, 31)), ("8", new(2020, 6, 30)), ("9", new(2022, 6, 30)),
+            ("10", new(2024, 6, 30)), ("11", new(2026, 8, 31)), ("12", new(2028, 6, 30)),
+            ("13", new(2030, 6, 30)),
         ],
         ["ubuntu"] =
         [
-            ("14.04", new(2019, 4, 30)), ("16.04", new(2021, 4, 30)), ("18.04", new(2023, 5, 31)),
-            ("20.04", new(2025, 5, 31)), ("20.10", new(2021, 7, 22)), ("21.04", new(2022, 1, 20)),
-            ("21.10", new(2022, 7, 14)), ("22.04", new(2027, 6, 30)), ("22.10", new(2023, 7, 20)),
-            ("23.04", new(2024, 1, 25)), ("23.10", new(2024, 7, 11)), ("24.04", new(2029, 5, 31)),
-            ("24.10", new(2025, 7, 10)), ("25.04", new(2026, 1, 31)), ("25.10", new(2026, 7, 31)),
-            ("26.04", new(2031, 6, 30)),
+            ("12.04", new(2017, 4, 28)), ("14.04", new(2019, 4, 25)), ("16.04", new(2021, 4, 30)),
+            ("18.04", new(2023, 5, 31)), ("18.10", new(2019, 7, 18)), ("19.04", new(2020, 1, 23)),
+            ("19.10", new(2020, 7, 17)), ("20.04", new(2025, 5, 29)), ("20.10", new(2021, 7, 22)),
+            ("21.04", new(2022, 1, 20)), ("21.10", new(2022, 7, 14)), ("22.04", new(2027, 6, 1)),
+            ("22.10", new(2023, 7, 20)), ("23.04", new(2024, 1, 25)), ("23.10", new(2024, 7, 11)),
+            ("24.04", new(2029, 5, 31)), ("24.10", new(2025, 7, 10)), ("25.04", new(2026, 1, 15)),
+            ("25.10", new(2026, 7, 9)), ("26.04", new(2031, 5, 29)), ("26.10", new(2027, 7, 15)),
         ],
         ["alpine"] =
         [
@@ -41,7 +43,11 @@ internal static class EndOfLifeTable
             ("3.19", new(2025, 11, 1)), ("3.20", new(2026, 4, 1)), ("3.21", new(2026, 11, 1)),
             ("3.22", new(2027, 5, 1)), ("3.23", new(2027, 11, 1)),
         ],
-        ["rhel"] = [("6", new(2020, 11, 30)), ("7", new(2024, 6, 30)), ("8", new(2029, 5, 31)), ("9", new(2032, 5, 31))],
+        ["rhel"] =
+        [
+            ("5", new(2017, 3, 31)), ("6", new(2020, 11, 30)), ("7", new(2024, 6, 30)),
+            ("8", new(2029, 5, 31)), ("9", new(2032, 5, 31)), ("10", new(2035, 5, 31)),
+        ],
         ["centos"] = [("6", new(2020, 11, 30)), ("7", new(2024, 6, 30)), ("8", new(2021, 12, 31))],
         ["centos-stream"] = [("8", new(2024, 5, 31)), ("9", new(2027, 5, 31))],
         ["rocky"] = [("8", new(2029, 5, 31)), ("9", new(2032, 5, 31))],
@@ -90,6 +96,10 @@ internal static class EndOfLifeTable
             && releases.All(r => System.Version.TryParse(Pad(r.Release), out var known) && version < known);
         return null;
     }
+
+    /// <summary>The earliest end date listed for a table, or null for an unknown table.</summary>
+    public static DateOnly? Earliest(string table) =>
+        _table.TryGetValue(table, out var releases) ? releases.Min(r => r.End) : null;
 
     private static string Pad(string release) => release.Contains('.', StringComparison.Ordinal) ? release : release + ".0";
 }
