@@ -1,7 +1,9 @@
 using System.Globalization;
+using System.Net;
 using Drydock.Oci;
 using Drydock.Oci.Model;
 using Drydock.Oci.References;
+using Drydock.Oci.Registry;
 using Drydock.Oci.Transports;
 
 namespace Drydock.Images.Build;
@@ -18,8 +20,9 @@ public sealed record Referrer(RawManifest Subject, string ArtifactType, byte[] C
 /// In an OCI layout the referrer is an untagged entry of index.json, as oras writes it. In a
 /// registry it is pushed by digest, and for registries without the referrers API
 /// (distribution-spec 1.1, "Referrers Tag Schema") an index of the referrers is pushed under the
-/// tag <c>sha256-HEX</c> of the subject.
-/// NOTE: that tag is replaced, not merged, so referrers another tool pushed under it are dropped.
+/// tag <c>sha256-HEX</c> of the subject. That index is read first and extended, as the
+/// specification asks ("Pushing Manifests with Subject"), so referrers other tools pushed under
+/// the tag stay listed; a tag that holds something other than an index is refused.
 /// </remarks>
 public static class Referrers
 {
@@ -48,15 +51,17 @@ public static class Referrers
         {
             foreach (var subject in manifests.GroupBy(m => m.Referrer.Subject.Digest))
             {
+                var tag = location.Image!.WithTag($"{subject.Key.Algorithm}-{subject.Key.Hex}").ToString();
+                var listed = await ReadReferrersTagAsync(tag, transport, cancellationToken).ConfigureAwait(false);
+                var added = subject.Select(m => m.Manifest.ToDescriptor() with
+                {
+                    ArtifactType = m.Referrer.ArtifactType,
+                });
                 var index = new ImageIndex
                 {
                     MediaType = MediaTypes.OciIndex,
-                    Manifests = subject.Select(m => m.Manifest.ToDescriptor() with
-                    {
-                        ArtifactType = m.Referrer.ArtifactType,
-                    }).ToList(),
+                    Manifests = listed.Concat(added).DistinctBy(d => d.Digest).ToList(),
                 };
-                var tag = location.Image!.WithTag($"{subject.Key.Algorithm}-{subject.Key.Hex}").ToString();
                 var destination = ImageTransports.OpenDestination(tag, transport);
                 await using (destination.ConfigureAwait(false))
                 {
@@ -120,6 +125,37 @@ public static class Referrers
 
             await destination.PutRootManifestAsync(manifest, cancellationToken).ConfigureAwait(false);
             await destination.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Reads the referrers already listed under the fallback tag: none when the tag does not
+    /// exist, and a refusal when it names something other than an image index.
+    /// </summary>
+    private static async Task<IReadOnlyList<Descriptor>> ReadReferrersTagAsync(string tag,
+        ImageTransportOptions transport, CancellationToken cancellationToken)
+    {
+        var source = ImageTransports.OpenSource(tag, transport);
+        await using (source.ConfigureAwait(false))
+        {
+            RawManifest existing;
+            try
+            {
+                existing = await source.GetManifestAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (RegistryException error) when (error.StatusCode == HttpStatusCode.NotFound)
+            {
+                return [];
+            }
+
+            if (existing.MediaType != MediaTypes.OciIndex)
+            {
+                throw new InvalidDataException(
+                    $"The referrers tag '{tag}' holds a '{existing.MediaType}', not an OCI image index; " +
+                    "remove or rename that tag so the referrers can be listed under it.");
+            }
+
+            return existing.ParseIndex().Manifests;
         }
     }
 

@@ -404,6 +404,34 @@ public sealed class BuildTests(BuildArchive archive) : IClassFixture<BuildArchiv
             ["inspect", "--raw", "--tls-verify=false", $"docker://{registry.Host}/build/base:sha256-{result.Manifest.Hex}"]);
         Assert.Contains(attached[0].Digest.ToString(), tagged, StringComparison.Ordinal);
         Assert.Contains("application/spdx+json", tagged, StringComparison.Ordinal);
+
+        var cyclone = Encoding.UTF8.GetBytes("{\"bomFormat\":\"CycloneDX\"}");
+        var second = await Referrers.AttachAsync(output,
+            [new Referrer(result.Root, "application/vnd.cyclonedx+json", cyclone, DateTimeOffset.UnixEpoch)],
+            new Drydock.Oci.Transports.ImageTransportOptions(), Token);
+        var merged = ToolRunner.Run("skopeo",
+            ["inspect", "--raw", "--tls-verify=false", $"docker://{registry.Host}/build/base:sha256-{result.Manifest.Hex}"]);
+        Assert.Contains(attached[0].Digest.ToString(), merged, StringComparison.Ordinal);
+        Assert.Contains(second[0].Digest.ToString(), merged, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Referrers_TagHoldingAnImage_IsRefused()
+    {
+        await using var registry = await Drydock.Testing.Registry.RegistryServer.StartAsync();
+        var options = new BuildOptions { Http = _http, CacheRoot = Path.Combine(_work.FullName, "cache") };
+        var result = await ImageBuilder.BuildAsync(Spec(), await LockAsync(),
+            $"{registry.Host}/build/base:latest", options, Token);
+        var squatted = $"{registry.Host}/build/base:sha256-{result.Manifest.Hex}";
+        ToolRunner.Run("skopeo", ["copy", "--dest-tls-verify=false", "--src-tls-verify=false",
+            $"docker://{registry.Host}/build/base:latest", $"docker://{squatted}"]);
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => Referrers.AttachAsync(
+            $"{registry.Host}/build/base:latest",
+            [new Referrer(result.Root, "application/spdx+json", "{}"u8.ToArray(), DateTimeOffset.UnixEpoch)],
+            new Drydock.Oci.Transports.ImageTransportOptions(), Token));
+
+        Assert.Contains(squatted, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
