@@ -2,6 +2,7 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using Drydock.Oci;
+using Drydock.Oci.Writing;
 
 namespace Drydock.Images.Patch;
 
@@ -29,8 +30,8 @@ internal sealed class PatchLayer : IDisposable
 
 /// <summary>
 /// Writes layer entries as a reproducible gzip tar: entries sorted by path with hard links
-/// last (so their targets come first), ustar headers with no access or change times, and a
-/// gzip header without a name or time.
+/// last (so their targets come first), PAX headers with no access or change times and no
+/// process id in their names, and a gzip header without a name or time.
 /// </summary>
 internal static class PatchLayerWriter
 {
@@ -41,7 +42,8 @@ internal static class PatchLayerWriter
         using (var file = File.Create(path))
         using (var gzip = new GZipStream(file, CompressionLevel.Optimal, leaveOpen: true))
         using (var hashing = new HashingWriter(gzip, uncompressedHash))
-        using (var tar = new TarWriter(hashing, TarEntryFormat.Pax, leaveOpen: true))
+        using (var names = new PaxNameStream(hashing))
+        using (var tar = new TarWriter(names, TarEntryFormat.Pax, leaveOpen: true))
         {
             var ordered = items
                 .OrderBy(i => i.Type == TarEntryType.HardLink)

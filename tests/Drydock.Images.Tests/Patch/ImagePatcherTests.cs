@@ -80,6 +80,15 @@ public sealed class ImagePatcherTests(PatchFixture fixture) : IClassFixture<Patc
         Assert.True(second.ReplacedPreviousPatch);
         Assert.Equal(first.BaseDigest, second.BaseDigest);
         Assert.Equal(first.ManifestDigest, second.ManifestDigest);
+
+        // The same patch written by another process must give the same digest too, so the
+        // layer may not carry this process's id, as .NET's PAX header names otherwise do.
+        await using var blob = await source.OpenBlobAsync(image.Layers[^1].Descriptor, Cancellation);
+        await using var gzip = new System.IO.Compression.GZipStream(blob, System.IO.Compression.CompressionMode.Decompress);
+        using var tar = new MemoryStream();
+        await gzip.CopyToAsync(tar, Cancellation);
+        var text = System.Text.Encoding.Latin1.GetString(tar.ToArray());
+        Assert.DoesNotContain($"PaxHeaders.{Environment.ProcessId}/", text, StringComparison.Ordinal);
     }
 
     [Fact]
