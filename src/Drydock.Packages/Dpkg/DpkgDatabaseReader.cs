@@ -53,7 +53,11 @@ internal sealed class DpkgDatabaseReader : IPackageDatabaseReader
         }
 
         var files = options.IncludeFiles ? new DpkgFileLists(root, AdminDirectory) : null;
-        var seen = new Dictionary<(string, string?), string>();
+
+        // dpkg identifies a package by name and architecture (Multi-Arch: same packages appear
+        // once per architecture). When a package is listed twice, dpkg's parser lets the later
+        // stanza overwrite the earlier one, so the last entry read is the one kept here too.
+        var listed = new Dictionary<(string, string?), Listed>();
         foreach (var path in statusFiles)
         {
             using var stream = root.OpenRead(path);
@@ -63,19 +67,26 @@ internal sealed class DpkgDatabaseReader : IPackageDatabaseReader
             }
 
             result.AddDatabase(path);
-            ReadStatusFile(stream, path, files, seen, result);
+            ReadStatusFile(stream, path, listed, result);
+        }
+
+        foreach (var entry in listed.Values.OrderBy(e => e.Order))
+        {
+            result.Add(files is null
+                ? entry.Package
+                : entry.Package with { Files = ListFiles(files, entry.Path, entry.Package, entry.StanzasInFile) });
         }
     }
 
     private static void ReadStatusFile(
         Stream stream,
         string path,
-        DpkgFileLists? files,
-        Dictionary<(string, string?), string> seen,
+        Dictionary<(string, string?), Listed> listed,
         PackageInventoryResult result)
     {
         using var reader = new StreamReader(stream, Encoding.UTF8);
-        var packages = new List<InstalledPackage>();
+        var stanzas = 0;
+        var fromThisFile = new List<(string, string?)>();
         foreach (var stanza in Deb822Reader.ReadAll(reader))
         {
             var (package, error) = DpkgPackageParser.Parse(stanza, path);
@@ -90,13 +101,16 @@ internal sealed class DpkgDatabaseReader : IPackageDatabaseReader
                 continue;
             }
 
-            // dpkg identifies a package by name and architecture (Multi-Arch: same packages
-            // appear once per architecture).
-            if (seen.TryGetValue((package.Name, package.Architecture), out var first))
+            stanzas++;
+            var key = (package.Name, package.Architecture);
+            var order = listed.Count;
+            if (listed.TryGetValue(key, out var earlier))
             {
+                order = earlier.Order;
                 result.Report(path, stanza.LineNumber,
-                    $"Package '{package}' is listed again; the entry in '{first}' is kept.");
-                continue;
+                    $"Package '{package.Name}' ({package.Architecture}) is listed again; this entry, version "
+                    + $"'{package.Version}', replaces version '{earlier.Package.Version}' from '{earlier.Path}', "
+                    + "as dpkg reads it.");
             }
 
             // dpkg reads such a version from its database with a warning, so it is listed and
@@ -107,17 +121,20 @@ internal sealed class DpkgDatabaseReader : IPackageDatabaseReader
                     $"Package '{package.Name}' has version '{package.Version}', which dpkg warns about: {warning}.");
             }
 
-            seen[(package.Name, package.Architecture)] = path;
-            packages.Add(package);
+            listed[key] = new Listed(package, path, order, 0);
+            fromThisFile.Add(key);
         }
 
-        foreach (var package in packages)
+        foreach (var key in fromThisFile)
         {
-            result.Add(files is null
-                ? package
-                : package with { Files = ListFiles(files, path, package, packages.Count) });
+            if (listed[key].Path == path)
+            {
+                listed[key] = listed[key] with { StanzasInFile = stanzas };
+            }
         }
     }
+
+    private sealed record Listed(InstalledPackage Package, string Path, int Order, int StanzasInFile);
 
     private static IReadOnlyList<string> ListFiles(
         DpkgFileLists files, string path, InstalledPackage package, int count)

@@ -119,6 +119,26 @@ public sealed class DpkgDatabaseReaderTests
     }
 
     [Fact]
+    public void ListedTwice_LaterStanzaWinsAsInDpkgQuery()
+    {
+        // dpkg overwrites the earlier instance of a Multi-Arch: same package; two instances of
+        // any other package make dpkg-query refuse the whole database.
+        const string fields = "Status: install ok installed\nMaintainer: m\nDescription: d\n";
+        const string text =
+            "Package: zlib1g\nArchitecture: amd64\nMulti-Arch: same\nVersion: 1:1.2.13.dfsg-1\n" + fields + "\n"
+            + "Package: other\nArchitecture: all\nVersion: 1.0\n" + fields + "\n"
+            + "Package: zlib1g\nArchitecture: amd64\nMulti-Arch: same\nVersion: 1:1.2.11.dfsg-9\n" + fields + "\n";
+        using var root = new TemporaryRoot().Write(Status, text);
+
+        var result = PackageInventory.Read(root.FileSystem);
+
+        Assert.Equal("1:1.2.11.dfsg-9", Assert.Single(result.Packages, p => p.Name == "zlib1g").Version);
+        Assert.Equal(DpkgQuery.InstalledRowsOfStatus(root.Host(Status)), Rows(result));
+        var diagnostic = Assert.Single(result.Diagnostics);
+        Assert.Contains("'1:1.2.13.dfsg-1'", diagnostic.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void VersionDpkgWarnsAbout_IsListedAndReported()
     {
         using var root = new TemporaryRoot().Write(Status,
@@ -179,7 +199,7 @@ public sealed class DpkgDatabaseReaderTests
 
         // "apt" is in both installed-size-4KB and single: identity is name and architecture.
         Assert.Single(result.Packages, p => p.Name == "apt");
-        Assert.Contains(result.Diagnostics, d => d.Message.Contains("'apt:amd64 1.8.2'", StringComparison.Ordinal));
+        Assert.Contains(result.Diagnostics, d => d.Message.Contains("'apt' (amd64) is listed again", StringComparison.Ordinal));
     }
 
     [Fact]
