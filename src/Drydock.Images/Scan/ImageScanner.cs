@@ -33,6 +33,15 @@ public sealed class ImageScanner(AdvisoryStore store, TimeProvider? clock = null
                 + "similar file was recognised), so its packages could not be matched against any advisories.");
         }
 
+        if (inventory.Packages.Count == 0 && distro.PackageFormat != PackageFormat.Unknown)
+        {
+            // A release that uses a package manager but lists no package: the database is missing,
+            // hidden by a whiteout or unreadable. Zero findings would read as a clean image.
+            return Empty(distro, inventory, baseImage, $"The image says it is {distro.PrettyName ?? distro.Id} but "
+                + "Drydock found no installed package in it (the package database is missing, removed by a "
+                + "later layer or unreadable), so nothing could be matched against advisories.");
+        }
+
         var today = DateOnly.FromDateTime(_clock.GetUtcNow().UtcDateTime);
         var queries = inventory.Packages.Select(p => PackageQuery.FromInstalled(p.Package)).ToList();
         var match = new AdvisoryMatcher(store, _clock).Match(ns, queries);
@@ -52,6 +61,7 @@ public sealed class ImageScanner(AdvisoryStore store, TimeProvider? clock = null
         }
 
         warnings.AddRange(match.Warnings);
+        warnings.AddRange(DiagnosticWarnings(inventory));
         var reportable = new List<ScanFinding>();
         var suppressed = new List<SuppressedFinding>();
         foreach (var finding in match.Findings.Where(f => f.Verdict != Verdict.NotAffected))
@@ -90,6 +100,25 @@ public sealed class ImageScanner(AdvisoryStore store, TimeProvider? clock = null
         return new ScanFinding(finding, package.LayerIndex, package.LayerDiffId) { PackageIndex = position };
     }
 
+    /// <summary>
+    /// The package-database problems the inventory met, so a report that CI reads carries them
+    /// and not only the log. Long lists are cut, with the count of those left out.
+    /// </summary>
+    private static IEnumerable<string> DiagnosticWarnings(ImageInventoryResult inventory)
+    {
+        const int Shown = 20;
+        foreach (var diagnostic in inventory.Diagnostics.Take(Shown))
+        {
+            yield return $"{diagnostic.File}:{diagnostic.Line}: {diagnostic.Message}";
+        }
+
+        if (inventory.Diagnostics.Count > Shown)
+        {
+            yield return $"{inventory.Diagnostics.Count - Shown} more package-database problems are not listed here; "
+                + "the log on stderr lists them all.";
+        }
+    }
+
     private static ScanResult Empty(Distro? distro, ImageInventoryResult inventory, BaseImage? baseImage,
         string warning)
     {
@@ -103,7 +132,7 @@ public sealed class ImageScanner(AdvisoryStore store, TimeProvider? clock = null
             PackageCount = inventory.Packages.Count,
             Findings = [],
             Filtered = 0,
-            Warnings = [warning],
+            Warnings = [warning, .. DiagnosticWarnings(inventory)],
         };
     }
 }

@@ -97,6 +97,40 @@ public sealed class ImageScannerTests : IDisposable
     }
 
     [Fact]
+    public async Task Scan_DatabaseRemovedByWhiteout_ReportsNoData()
+    {
+        var inventory = await ScanImages.Inventory(
+            new LayerBuilder()
+                .File("etc/os-release", ScanImages.BookwormOsRelease)
+                .File("var/lib/dpkg/status", ScanImages.Fixture("claircore-postgresql.status")),
+            new LayerBuilder().Whiteout("var/lib/dpkg"));
+        using var store = ScanImages.DebianOsvSample(_folder.FullName);
+
+        var result = new ImageScanner(store, _march2025).Scan(inventory);
+
+        Assert.False(result.HasData);
+        Assert.Equal(0, result.PackageCount);
+        Assert.Contains(result.Warnings, w => w.Contains("no installed package", StringComparison.Ordinal));
+        Assert.Equal(ScanOutcome.NoData, result.Outcome(allowEndOfLife: true));
+    }
+
+    [Fact]
+    public async Task Scan_DatabaseProblems_AreReportWarnings()
+    {
+        var inventory = await ScanImages.Inventory(new LayerBuilder()
+            .File("etc/os-release", ScanImages.BookwormOsRelease)
+            .File("var/lib/dpkg/status", "Package: broken\nStatus: install ok installed\n\n")
+            .File("var/lib/dpkg/status.d/coreutils", ScanImages.Fixture("syft-status.d/coreutils-relationships")));
+        using var store = ScanImages.DebianOsvSample(_folder.FullName);
+
+        var result = new ImageScanner(store, _march2025).Scan(inventory);
+
+        Assert.True(result.HasData);
+        Assert.Contains(result.Warnings, w => w.StartsWith("/var/lib/dpkg/status:", StringComparison.Ordinal)
+            && w.Contains("'broken'", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Scan_NoOsRelease_ReportsNoData()
     {
         var inventory = await ScanImages.Inventory(new LayerBuilder()
