@@ -1,4 +1,4 @@
-using Drydock.Oci.Cache;
+using Drydock.IO;
 using Drydock.Oci.Model;
 using Drydock.Oci.References;
 using Drydock.Oci.Transports;
