@@ -1,7 +1,10 @@
-# Shared by the bench scripts: builds the benchmark image once into $work/layout (tag "bench")
-# and the harness into $work/harness. Sourced, not run.
+# Image preparation shared by the bench scripts, which source this file. prepare_image builds
+# the benchmark image once into $work/layout (tag "bench") and the harness into $work/harness.
+# prepare_umoci_image builds the image that the sbom and scan comparisons read.
 
 harness=""
+rootfs=""
+layout=""
 
 prepare_image() {
   local work="$1"
@@ -23,5 +26,31 @@ prepare_image() {
 
   if [[ ! -d "$work/layout" ]]; then
     $harness make-image "$work/rootfs.tar" "$work/layout" bench
+  fi
+}
+
+# Builds the image of bench/sbom-vs-trivy.sh and bench/scan-vs-sbom.sh once. mmdebstrap writes
+# minbase with python3, perl, curl and ca-certificates to $work/rootfs-bookworm-bench, and umoci
+# repacks it as one layer into $work/layout (tag "bench"). Sets $rootfs and $layout.
+prepare_umoci_image() {
+  local work="$1"
+  rootfs="$work/rootfs-bookworm-bench"
+  layout="$work/layout"
+  mkdir -p "$work"
+
+  if [[ ! -d "$rootfs" ]]; then
+    mmdebstrap --quiet --mode=root --variant=minbase --include=python3,perl,curl,ca-certificates \
+      bookworm "$rootfs.building" http://deb.debian.org/debian
+    mv "$rootfs.building" "$rootfs"
+  fi
+
+  if [[ ! -f "$layout/index.json" ]]; then
+    rm -rf "$layout" "$work/bundle"
+    umoci init --layout "$layout"
+    umoci new --image "$layout:bench"
+    umoci unpack --image "$layout:bench" "$work/bundle" >/dev/null
+    cp -a "$rootfs/." "$work/bundle/rootfs/"
+    umoci repack --image "$layout:bench" "$work/bundle"
+    rm -rf "$work/bundle"
   fi
 }

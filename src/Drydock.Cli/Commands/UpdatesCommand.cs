@@ -128,37 +128,25 @@ internal static class UpdatesCommand
             json.WriteStartObject();
             json.WriteString("image", image);
             json.WriteString("manifestDigest", report.ManifestDigest.ToString());
-            json.WriteStartArray("upgradable");
-            foreach (var package in report.Upgradable)
+            WriteObjects(json, "upgradable", report.Upgradable, package =>
             {
-                json.WriteStartObject();
                 json.WriteString("package", package.Name);
                 json.WriteString("architecture", package.Architecture);
                 json.WriteString("installedVersion", package.Installed.ToString());
                 json.WriteString("candidateVersion", package.Candidate.ToString());
                 json.WriteString("suite", package.Suite);
                 json.WriteString("origin", package.Origin);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            json.WriteStartArray("newPackages");
-            foreach (var change in report.NewPackages)
+            });
+            WriteObjects(json, "newPackages", report.NewPackages, change =>
             {
-                json.WriteStartObject();
                 json.WriteString("package", change.Name);
                 json.WriteString("architecture", change.Architecture);
                 json.WriteString("version", change.To.ToString());
                 json.WriteString("suite", change.Suite);
                 json.WriteString("neededBy", change.NeededBy);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            json.WriteStartArray("keptBack");
-            foreach (var kept in report.KeptBack)
+            });
+            WriteObjects(json, "keptBack", report.KeptBack, kept =>
             {
-                json.WriteStartObject();
                 json.WriteString("package", kept.Name);
                 json.WriteString("architecture", kept.Architecture);
                 json.WriteString("installedVersion", kept.Installed.ToString());
@@ -166,13 +154,25 @@ internal static class UpdatesCommand
                 json.WriteStartArray("reason");
                 kept.Chain.ToList().ForEach(json.WriteStringValue);
                 json.WriteEndArray();
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
+            });
             json.WriteEndObject();
         }
 
         return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+    }
+
+    // Writes the array property "name" with one object per item, filled by writeProperties.
+    private static void WriteObjects<T>(
+        Utf8JsonWriter json, string name, IEnumerable<T> items, Action<T> writeProperties)
+    {
+        json.WriteStartArray(name);
+        foreach (var item in items)
+        {
+            json.WriteStartObject();
+            writeProperties(item);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
     }
 }

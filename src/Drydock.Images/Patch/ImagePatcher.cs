@@ -1,8 +1,8 @@
+using Drydock.Images.Updates;
 using Drydock.Oci;
 using Drydock.Oci.Layers;
 using Drydock.Oci.Model;
 using Drydock.Oci.Transports;
-using Drydock.Packages.Apt;
 using Drydock.Packages.Apt.Download;
 using Drydock.Packages.Apt.Indexes;
 using Drydock.Packages.Apt.Resolver;
@@ -75,14 +75,8 @@ public sealed partial class ImagePatcher
         var snapshot = await ImageSnapshot.ReadAsync(image, baseLayers, cancellationToken).ConfigureAwait(false);
         LogScanned(image.Manifest.Digest, baseLayers.Count, replacing);
 
-        // The image's own architecture picks the Packages indexes when it has no dpkg record.
-        if (image.Config.Architecture is { Length: > 0 } architecture)
-        {
-            options = options with { Apt = options.Apt with { Architecture = architecture } };
-        }
-
         var targets = options.Targets;
-        var changes = await ResolveAsync(snapshot, options, cancellationToken).ConfigureAwait(false);
+        var changes = await ResolveAsync(image, snapshot, options, cancellationToken).ConfigureAwait(false);
         IReadOnlyList<UnreachedTarget> unreached = targets is null ? [] : Unreached(targets, changes.Changes);
         var baseDigest = PatchedImageBuilder.RecordedValue(image, PatchedImageBuilder.BaseDigestAnnotation)
             is { } recorded && replacing ? Digest.Parse(recorded) : image.Manifest.Digest;
@@ -143,18 +137,10 @@ public sealed partial class ImagePatcher
     }
 
     private async Task<ResolutionResult> ResolveAsync(
-        ImageSnapshot snapshot, PatchOptions options, CancellationToken cancellationToken)
+        ResolvedImage image, ImageSnapshot snapshot, PatchOptions options, CancellationToken cancellationToken)
     {
-        var client = new AptClient(_http, options.Apt, _logger);
-        var plan = await client.PlanUpgradesAsync(
-            new AptUpdateRequest
-            {
-                Root = new StatusDirectoryRoot(snapshot),
-                UseRootSources = options.UseImageSources,
-                ExtraSources = options.ExtraSources,
-                ExtraKeyrings = options.ExtraKeyrings,
-            },
-            cancellationToken).ConfigureAwait(false);
+        var planner = new ImageUpgradePlanner(_http, _logger);
+        var plan = await planner.PlanAsync(image, snapshot, options, cancellationToken).ConfigureAwait(false);
         IReadOnlyCollection<string>? requested = options.Targets is { } targets
             ? [.. targets.Select(t => t.Package).Distinct().Where(n => plan.Universe.Installed.Keys.Any(k => k.Name == n))]
             : options.Packages;

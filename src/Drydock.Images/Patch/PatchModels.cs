@@ -1,3 +1,4 @@
+using Drydock.Images.Updates;
 using Drydock.Oci;
 using Drydock.Oci.Model;
 using Drydock.Packages.Apt;
@@ -9,7 +10,7 @@ using Drydock.Packages.Versions;
 namespace Drydock.Images.Patch;
 
 /// <summary>What <see cref="ImagePatcher"/> upgrades, from where, and how strictly.</summary>
-public sealed record PatchOptions
+public sealed record PatchOptions : IUpgradeSourceOptions
 {
     /// <summary>Upgrade only these installed packages (by name); null upgrades every upgradable one.</summary>
     public IReadOnlyCollection<string>? Packages { get; init; }

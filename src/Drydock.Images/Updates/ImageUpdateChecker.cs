@@ -13,7 +13,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Drydock.Images.Updates;
 
 /// <summary>Where <see cref="ImageUpdateChecker"/> looks for upgrades.</summary>
-public sealed record UpdateCheckOptions
+public sealed record UpdateCheckOptions : IUpgradeSourceOptions
 {
     /// <summary>Read the image's own sources.list and sources.list.d (on by default).</summary>
     public bool UseImageSources { get; init; } = true;
@@ -78,16 +78,8 @@ public sealed partial class ImageUpdateChecker
         }
 
         LogRead(image.Manifest.Digest, image.Layers.Count);
-        var client = new AptClient(_http, options.Apt, _logger);
-        var plan = await client.PlanUpgradesAsync(
-            new AptUpdateRequest
-            {
-                Root = snapshot,
-                UseRootSources = options.UseImageSources,
-                ExtraSources = options.ExtraSources,
-                ExtraKeyrings = options.ExtraKeyrings,
-            },
-            cancellationToken).ConfigureAwait(false);
+        var planner = new ImageUpgradePlanner(_http, _logger);
+        var plan = await planner.PlanAsync(image, snapshot, options, cancellationToken).ConfigureAwait(false);
         return new ImageUpdateReport
         {
             ManifestDigest = image.Manifest.Digest,

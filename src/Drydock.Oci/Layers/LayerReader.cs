@@ -15,8 +15,8 @@ public sealed class LayerReader : IDisposable
 {
     private readonly ImageLayer _layer;
     private readonly LayerLimits _limits;
-    private readonly HashingStream _compressed;
-    private readonly HashingStream? _uncompressed;
+    private readonly VerifyingStream _compressed;
+    private readonly VerifyingStream? _uncompressed;
     private readonly TarHeaderGuard _guard;
     private readonly Stream _top;
     private readonly TarReader _tar;
@@ -26,7 +26,7 @@ public sealed class LayerReader : IDisposable
     {
         _layer = layer;
         _limits = limits;
-        _compressed = new HashingStream(blob, layer.Descriptor.Digest, layer.Descriptor.Size, CompressedMismatch)
+        _compressed = new VerifyingStream(blob, layer.Descriptor.Digest, layer.Descriptor.Size, CompressedMismatch)
         {
             ComputeDigest = !blobVerified,
         };
@@ -44,7 +44,7 @@ public sealed class LayerReader : IDisposable
         var needsDiffCheck = Compression != LayerCompression.None || layer.DiffId != layer.Descriptor.Digest;
         if (needsDiffCheck)
         {
-            _uncompressed = new HashingStream(_guard, layer.DiffId, null, UncompressedMismatch);
+            _uncompressed = new VerifyingStream(_guard, layer.DiffId, null, UncompressedMismatch);
             _top = _uncompressed;
         }
 
@@ -61,7 +61,7 @@ public sealed class LayerReader : IDisposable
     /// The uncompressed digest, known once <see cref="Next"/> has returned null (for an
     /// uncompressed blob opened as already verified, the descriptor's digest).
     /// </summary>
-    public Digest? DiffId => _uncompressed?.Digest ?? _compressed.Digest ?? _layer.Descriptor.Digest;
+    public Digest? DiffId => _uncompressed?.ComputedDigest ?? _compressed.ComputedDigest ?? _layer.Descriptor.Digest;
 
     /// <summary>Uncompressed bytes read so far.</summary>
     public long UncompressedBytes => _uncompressed?.BytesRead ?? _compressed.BytesRead;
@@ -300,15 +300,15 @@ public sealed class LayerReader : IDisposable
         _ => stream,
     };
 
-    private void CompressedMismatch(Digest actual, long size)
+    private LayerException CompressedMismatch(Digest? actual, long size)
     {
-        var found = actual == default ? $"{size} bytes" : $"{size} bytes with digest '{actual}'";
-        throw Fail(LayerProblem.DigestMismatch, null,
+        var found = actual is null ? $"{size} bytes" : $"{size} bytes with digest '{actual}'";
+        return Fail(LayerProblem.DigestMismatch, null,
             $"Layer {{0}} does not match its descriptor: read {found}, expected {_layer.Descriptor.Size} bytes");
     }
 
-    private void UncompressedMismatch(Digest actual, long size) =>
-        throw Fail(LayerProblem.DigestMismatch, null,
+    private LayerException UncompressedMismatch(Digest? actual, long size) =>
+        Fail(LayerProblem.DigestMismatch, null,
             $"Layer {{0}} uncompresses to digest '{actual}', but the config lists diff_id "
             + $"'{_layer.DiffId}'");
 

@@ -1,4 +1,3 @@
-using Drydock.Oci.Layers;
 using Drydock.Oci.Model;
 
 namespace Drydock.Oci.Layout;
@@ -10,15 +9,27 @@ internal static class LayoutBlobs
 
     /// <summary>Wraps a blob stream so that it throws at its end unless size and digest match.</summary>
     public static Stream Verify(Stream content, Descriptor descriptor, string sourceName) =>
-        new HashingStream(content, descriptor.Digest, descriptor.Size, (actual, size) =>
-            throw new DigestMismatchException(MismatchMessage(descriptor, sourceName, actual, size)));
+        new VerifyingStream(content, descriptor.Digest, descriptor.Size, (actual, size) =>
+            new DigestMismatchException(MismatchMessage(descriptor, sourceName, actual, size)));
 
-    private static string MismatchMessage(Descriptor descriptor, string sourceName, Digest actual, long size)
+    private static string MismatchMessage(Descriptor descriptor, string sourceName, Digest? actual, long size)
     {
-        var found = size == descriptor.Size
-            ? $"hashes to '{actual}'"
-            : $"has {size} bytes, but its descriptor declares {descriptor.Size} bytes";
+        var found = (size - descriptor.Size) switch
+        {
+            > 0 => $"is longer than the {descriptor.Size} bytes its descriptor declares",
+            < 0 => $"has {size} bytes, but its descriptor declares {descriptor.Size} bytes",
+            _ => $"hashes to '{actual}'",
+        };
         return $"Blob '{descriptor.Digest}' in '{sourceName}' {found}. The file is corrupt; copy the image again.";
+    }
+
+    // The content runs past the declared size when actual is null.
+    private static string WriteMismatchMessage(
+        Descriptor descriptor, string destinationName, Digest? actual, long size)
+    {
+        var found = actual is null ? $"more than {descriptor.Size} bytes" : $"{size} bytes with digest '{actual}'";
+        return $"Blob written to '{destinationName}' has {found}, but its descriptor names "
+            + $"'{descriptor.Digest}' of {descriptor.Size} bytes.";
     }
 
     /// <summary>Reads a small blob whole, checking it against its descriptor.</summary>
@@ -65,10 +76,8 @@ internal static class LayoutBlobs
             await using (var output = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write,
                 FileShare.None, 1, FileOptions.Asynchronous))
             {
-                var verified = new HashingStream(content, descriptor.Digest, descriptor.Size, (actual, size) =>
-                    throw new DigestMismatchException(
-                        $"Blob written to '{destinationName}' has {size} bytes with digest '{actual}', but its "
-                        + $"descriptor names '{descriptor.Digest}' of {descriptor.Size} bytes."));
+                var verified = new VerifyingStream(content, descriptor.Digest, descriptor.Size, (actual, size) =>
+                    new DigestMismatchException(WriteMismatchMessage(descriptor, destinationName, actual, size)));
                 await verified.CopyToAsync(output, 1 << 20, cancellationToken).ConfigureAwait(false);
             }
 

@@ -1,4 +1,4 @@
-using Drydock.Oci.Cache;
+using Drydock.IO;
 using Drydock.Oci.Model;
 using Drydock.Oci.References;
 using Drydock.Oci.Transports;
@@ -40,8 +40,7 @@ internal sealed class RegistryDestination : IImageDestination
                 }
 
                 // Content that verifies itself against this descriptor needs no second hash.
-                return content is VerifyingStream own && own.Descriptor.Digest == descriptor.Digest
-                    && own.Descriptor.Size == descriptor.Size
+                return content is VerifyingStream own && own.Verifies(descriptor)
                     ? new NonDisposingStream(content)
                     : new VerifyingStream(new NonDisposingStream(content), descriptor, Name);
             },

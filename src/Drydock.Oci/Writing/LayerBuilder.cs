@@ -1,5 +1,6 @@
 using System.Formats.Tar;
 using System.IO.Compression;
+using Drydock.IO;
 using Drydock.Oci.Layers;
 using Drydock.Oci.Model;
 
@@ -180,7 +181,7 @@ public sealed class LayerBuilder
         // writes a header with no name and a zero timestamp, so the header is fixed.
         LayerCompression.Gzip => new GZipStream(output, CompressionLevel.Optimal, leaveOpen: true),
         LayerCompression.Zstd => new ZstdSharp.CompressionStream(output, 3, leaveOpen: true),
-        _ => new NonClosingStream(output),
+        _ => new NonDisposingStream(output),
     };
 
     private sealed record Entry(TarEntryType Type, UnixFileMode Mode, int Uid, int Gid)
@@ -188,35 +189,5 @@ public sealed class LayerBuilder
         public Func<Stream>? Open { get; init; }
 
         public string? Target { get; init; }
-    }
-
-    private sealed class NonClosingStream(Stream inner) : Stream
-    {
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override void Flush() => inner.Flush();
-
-        public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
-
-        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
-            inner.WriteAsync(buffer, cancellationToken);
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }

@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using Drydock.IO;
 using SharpCompress.Compressors.Xz;
 using ZstdSharp;
 
@@ -51,40 +52,8 @@ internal static class DebCompression
             "gzip" => new GZipStream(member, CompressionMode.Decompress, leaveOpen: true),
             "zstd" => new DecompressionStream(member, leaveOpen: true),
             "xz" when xz == XzDecoder.Liblzma || (xz == XzDecoder.Automatic && LzmaDecoderStream.IsAvailable) =>
-                new LzmaDecoderStream(new NonClosingStream(member), name),
-            "xz" => new XZStream(new NonClosingStream(member)),
+                new LzmaDecoderStream(new NonDisposingStream(member), name),
+            "xz" => new XZStream(new NonDisposingStream(member)),
             _ => throw new ArgumentException($"Unknown compression '{compression}'.", nameof(compression)),
         };
-}
-
-/// <summary>Passes reads through but leaves the inner stream open on dispose.</summary>
-internal sealed class NonClosingStream(Stream inner) : Stream
-{
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => inner.Length;
-
-    public override long Position
-    {
-        get => inner.Position;
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
-
-    public override int Read(Span<byte> buffer) => inner.Read(buffer);
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -6,6 +6,7 @@ using Drydock.Oci.Model;
 using Drydock.Oci.Transports;
 using Drydock.Packages.Apt.Sources;
 using Drydock.Testing.Apt;
+using Drydock.Testing.Images;
 
 namespace Drydock.Images.Tests.Patch;
 
@@ -130,46 +131,38 @@ public sealed class MultiPlatformTests(PatchFixture fixture) : IClassFixture<Pat
 
     // Extracts libexpat1:arm64 and its dependencies once, keeping apt's downloads, then records
     // each package as distroless does: its stanza in status.d/NAME and its md5sums beside it.
-    private static string Arm64Root()
+    private static string Arm64Root() =>
+        Mmdebstrap.Build(
+            Path.Combine(TestCache.Root, "bookworm-arm64-expat"),
+            new DebianRootSpec
+            {
+                Variant = "extract",
+                Architecture = "arm64",
+                Include = ["libexpat1"],
+                Skip = ["cleanup/apt"],
+            },
+            finish: RecordAsDistroless);
+
+    private static void RecordAsDistroless(string root)
     {
-        var root = Path.Combine(TestCache.Root, "bookworm-arm64-expat");
-        using (TestCache.Lock("bookworm-arm64-expat"))
+        var statusDirectory = Path.Combine(root, "var/lib/dpkg/status.d");
+        Directory.CreateDirectory(statusDirectory);
+        var archives = Path.Combine(root, "var/cache/apt/archives");
+        foreach (var deb in Directory.GetFiles(archives, "*.deb"))
         {
-            if (Directory.Exists(root))
-            {
-                return root;
-            }
-
-            var partial = root + ".partial";
-            if (Directory.Exists(partial))
-            {
-                Directory.Delete(partial, recursive: true);
-            }
-
-            ToolRunner.Run("mmdebstrap", [
-                "--variant=extract", "--mode=root", "--arch=arm64", "--include=libexpat1",
-                "--skip=cleanup/apt", "bookworm", partial, "http://deb.debian.org/debian"]);
-            var statusDirectory = Path.Combine(partial, "var/lib/dpkg/status.d");
-            Directory.CreateDirectory(statusDirectory);
-            var archives = Path.Combine(partial, "var/cache/apt/archives");
-            foreach (var deb in Directory.GetFiles(archives, "*.deb"))
-            {
-                var control = ToolRunner.Run("dpkg-deb", ["-f", deb]).TrimEnd('\n');
-                var name = control.Split('\n')[0]["Package: ".Length..];
-                var firstBreak = control.IndexOf('\n', StringComparison.Ordinal);
-                var stanza = control[..firstBreak] + "\nStatus: install ok installed" + control[firstBreak..];
-                File.WriteAllText(Path.Combine(statusDirectory, name), stanza + "\n");
-                var md5sums = ToolRunner.Run("sh", ["-c", "dpkg-deb --ctrl-tarfile \"$1\" | tar -xO ./md5sums", "sh", deb]);
-                File.WriteAllText(Path.Combine(statusDirectory, name + ".md5sums"), md5sums);
-                File.Delete(deb);
-            }
-
-            File.Delete(Path.Combine(partial, "var/lib/dpkg/status"));
-            Directory.Delete(Path.Combine(partial, "var/lib/apt/lists"), recursive: true);
-            Directory.Delete(Path.Combine(partial, "var/cache/apt"), recursive: true);
-            Directory.Move(partial, root);
-            return root;
+            var control = ToolRunner.Run("dpkg-deb", ["-f", deb]).TrimEnd('\n');
+            var name = control.Split('\n')[0]["Package: ".Length..];
+            var firstBreak = control.IndexOf('\n', StringComparison.Ordinal);
+            var stanza = control[..firstBreak] + "\nStatus: install ok installed" + control[firstBreak..];
+            File.WriteAllText(Path.Combine(statusDirectory, name), stanza + "\n");
+            var md5sums = ToolRunner.Run("sh", ["-c", "dpkg-deb --ctrl-tarfile \"$1\" | tar -xO ./md5sums", "sh", deb]);
+            File.WriteAllText(Path.Combine(statusDirectory, name + ".md5sums"), md5sums);
+            File.Delete(deb);
         }
+
+        File.Delete(Path.Combine(root, "var/lib/dpkg/status"));
+        Directory.Delete(Path.Combine(root, "var/lib/apt/lists"), recursive: true);
+        Directory.Delete(Path.Combine(root, "var/cache/apt"), recursive: true);
     }
 
     private static byte[] ReadAll(Stream stream)

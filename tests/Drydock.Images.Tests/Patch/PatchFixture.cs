@@ -7,6 +7,7 @@ using Drydock.Oci;
 using Drydock.Oci.Model;
 using Drydock.Oci.Transports;
 using Drydock.Testing.Apt;
+using Drydock.Testing.Images;
 using Drydock.Testing.Registry;
 
 namespace Drydock.Images.Tests.Patch;
@@ -29,8 +30,6 @@ public sealed class PatchFixture : IAsyncLifetime
         "openssl=3.0.22-1~deb12u2", "libssl3=3.0.22-1~deb12u2",
         "ca-certificates=20250419~deb12u2", "libexpat1=2.5.0-1+deb12u5",
     ];
-
-    private const string Mirror = "http://deb.debian.org/debian";
 
     private TestGpg? _gpg;
     private TestRepository? _repository;
@@ -263,29 +262,10 @@ public sealed class PatchFixture : IAsyncLifetime
         ["size"] = descriptor.Size,
     };
 
-    private static string RequireBaseRoot()
-    {
-        var root = Path.Combine(TestCache.Root, "bookworm-patch-base");
-        using (TestCache.Lock("bookworm-patch-base"))
-        {
-            if (System.IO.Directory.Exists(root))
-            {
-                return root;
-            }
-
-            var partial = root + ".partial";
-            if (System.IO.Directory.Exists(partial))
-            {
-                System.IO.Directory.Delete(partial, recursive: true);
-            }
-
-            ToolRunner.Run("mmdebstrap", [
-                "--variant=minbase", "--mode=root", "--include=openssl,curl,ca-certificates,libxml2,libexpat1",
-                "bookworm", partial, Mirror]);
-            System.IO.Directory.Move(partial, root);
-            return root;
-        }
-    }
+    private static string RequireBaseRoot() =>
+        Mmdebstrap.Build(
+            Path.Combine(TestCache.Root, "bookworm-patch-base"),
+            new DebianRootSpec { Include = ["openssl", "curl", "ca-certificates", "libxml2", "libexpat1"] });
 
     private static List<string> ParseInstalls(string output)
     {

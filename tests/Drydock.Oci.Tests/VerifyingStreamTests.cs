@@ -1,6 +1,6 @@
-using Drydock.Oci.Cache;
+using Drydock.Oci.Tests.Cache;
 
-namespace Drydock.Oci.Tests.Cache;
+namespace Drydock.Oci.Tests;
 
 public sealed class VerifyingStreamTests
 {
@@ -67,5 +67,28 @@ public sealed class VerifyingStreamTests
         await stream.CopyToAsync(copy, Cancellation);
 
         Assert.Equal(_content, copy.ToArray());
+    }
+
+    [Fact]
+    public void Empty_read_does_not_end_content()
+    {
+        using var stream = new VerifyingStream(
+            new MemoryStream(_content), BlobCacheTests.DescriptorOf(_content), "test");
+
+        Assert.Equal(0, stream.Read(Span<byte>.Empty));
+        stream.CopyTo(Stream.Null);
+
+        Assert.Equal(_content.Length, stream.BytesRead);
+    }
+
+    [Fact]
+    public void Unchecked_content_gets_digest()
+    {
+        using var stream = new VerifyingStream(new MemoryStream(_content), null, null,
+            (_, _) => new InvalidOperationException("No expectation can fail."));
+
+        stream.Drain();
+
+        Assert.Equal(Digest.Compute(_content), stream.ComputedDigest);
     }
 }
