@@ -130,11 +130,7 @@ internal static class InspectCommand
     private static async Task WriteJsonAsync(TextWriter output, ImageInspection image)
     {
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions
-        {
-            Indented = true,
-            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        }))
+        using (var writer = new Utf8JsonWriter(buffer, JsonOutput.WriterOptions))
         {
             writer.WriteStartObject();
             writer.WriteString("name", image.Name);

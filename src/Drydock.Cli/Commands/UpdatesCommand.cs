@@ -123,7 +123,7 @@ internal static class UpdatesCommand
     internal static string Json(string image, ImageUpdateReport report)
     {
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        using (var json = new Utf8JsonWriter(buffer, JsonOutput.WriterOptions))
         {
             json.WriteStartObject();
             json.WriteString("image", image);

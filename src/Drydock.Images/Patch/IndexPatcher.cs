@@ -61,7 +61,7 @@ internal sealed class IndexPatcher(ImagePatcher patcher)
             }
         }
 
-        var written = new RawManifest(Encoding.UTF8.GetBytes(json.ToJsonString()), root.MediaType);
+        var written = new RawManifest(Encoding.UTF8.GetBytes(json.ToJsonString(OciJson.Options)), root.MediaType);
         await destination.PutRootManifestAsync(written, cancellationToken).ConfigureAwait(false);
         await destination.CommitAsync(cancellationToken).ConfigureAwait(false);
         return summary with { ManifestDigest = written.Digest };

@@ -15,7 +15,11 @@ public static class PatchVex
 {
     private const string Context = "https://openvex.dev/ns/v0.2.0";
 
-    private static readonly JsonSerializerOptions _indented = new() { WriteIndented = true };
+    private static readonly JsonSerializerOptions _indented = new()
+    {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     /// <summary>Returns the OpenVEX JSON of a patch that wrote an image.</summary>
     /// <param name="result">The patch result; its manifest digest names the product.</param>

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Drydock.Oci;
 using Drydock.Oci.Layers;
@@ -26,7 +25,6 @@ internal static class PatchedImageBuilder
     /// <summary>The start of the history entry of a patch layer.</summary>
     public const string HistoryPrefix = "drydock patch:";
 
-    private static readonly JsonSerializerOptions _compact = new() { WriteIndented = false };
 
     /// <summary>Returns a value Drydock recorded: the manifest annotation, else the config label.</summary>
     public static string? RecordedValue(ResolvedImage image, string name) =>
@@ -109,7 +107,7 @@ internal static class PatchedImageBuilder
         history.Add(entry);
         config["history"] = history;
         config["created"] = stamp;
-        return Encoding.UTF8.GetBytes(config.ToJsonString(_compact));
+        return Encoding.UTF8.GetBytes(config.ToJsonString(OciJson.Options));
     }
 
     /// <summary>Builds the new manifest over the base layers, the patch layer and the new config.</summary>
@@ -147,6 +145,6 @@ internal static class PatchedImageBuilder
             manifest["annotations"] = annotations;
         }
 
-        return new RawManifest(Encoding.UTF8.GetBytes(manifest.ToJsonString(_compact)), image.Manifest.MediaType);
+        return new RawManifest(Encoding.UTF8.GetBytes(manifest.ToJsonString(OciJson.Options)), image.Manifest.MediaType);
     }
 }
