@@ -85,6 +85,7 @@ internal sealed partial class PatchLayerPlanner
 
         AddDatabase(upgrade, prefix, conffiles, oldConffiles);
         _caTriggered |= upgrade.Name == "ca-certificates";
+        _caUpgraded |= upgrade.Name == "ca-certificates";
     }
 
     /// <summary>Returns the layer entries, with whiteouts for dropped files, and the new status file.</summary>
