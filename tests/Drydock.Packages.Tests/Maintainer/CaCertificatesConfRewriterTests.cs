@@ -72,7 +72,7 @@ public sealed class CaCertificatesConfRewriterTests
     }
 
     [Fact]
-    public void TrustNewAsk_NewAlreadyStored_KeepsStoredSelection()
+    public void TrustNewAsk_KeepsStoredSelection()
     {
         var debconf = new CaCertificatesDebconf("ask", Enabled: "mozilla/C.crt");
 

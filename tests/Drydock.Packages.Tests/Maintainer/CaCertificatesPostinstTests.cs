@@ -117,9 +117,9 @@ public sealed class CaCertificatesPostinstTests
         Assert.Contains("'Template a/b'", error.Message, StringComparison.Ordinal);
     }
 
-    // Drydock's changes, computed first, then the real postinst (which has debconf run the
-    // config script first) on the same root, as dpkg would start it; every file Drydock writes
-    // must match.
+    // Computes Drydock's changes first, then runs the real postinst on the same root as dpkg
+    // would start it (debconf runs the config script before it). Every file Drydock writes
+    // must match the real one.
     private static MaintainerResult AssertSameAsPostinst(ScratchRoot root)
     {
         var result = CaCertificatesPostinst.Configure(root.Tree);

@@ -126,8 +126,9 @@ internal static partial class CaCertificatesConfRewriter
         return string.Concat(output.Select(line => line + "\n"));
     }
 
-    // The postinst appends every enabled name no line starts with, then '!' and every available
-    // name neither enabled nor deselected by a line; grep reads the file as it grows.
+    // The postinst appends every enabled name that no line starts with. Then it appends '!' and
+    // every available name that is neither enabled nor deselected by a line. Each grep reads the
+    // file as it grows.
     private static void AppendMissing(List<string> output, CaCertificatesSelection selection, PatternCache patterns)
     {
         if (!IsBlankList(selection.Enabled))

@@ -30,7 +30,7 @@ internal sealed partial class DebconfDatabase
 {
     public const string ConfigPath = "/var/cache/debconf/config.dat";
 
-    /// <summary>The largest database read; a desktop system's is a few hundred kilobytes.</summary>
+    /// <summary>The largest database read, far above the 16 KB of a bookworm minbase image's.</summary>
     public const int MaxSize = 64 * 1024 * 1024;
 
     private static readonly UTF8Encoding _strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
