@@ -89,6 +89,7 @@ internal sealed partial class PatchLayerPlanner
     }
 
     /// <summary>Returns the layer entries, with whiteouts for dropped files, and the new status file.</summary>
+    /// <exception cref="InvalidDataException">An upgraded ca-certificates meets a malformed debconf config.dat.</exception>
     public IReadOnlyList<LayerItem> Finish()
     {
         var removed = new HashSet<string>(StringComparer.Ordinal);
