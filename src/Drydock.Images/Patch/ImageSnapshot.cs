@@ -8,8 +8,8 @@ namespace Drydock.Images.Patch;
 /// the overlay rules of the OCI image spec v1.1 (layer.md): the kind of every path, the target
 /// of every symlink, and the content of the files under <c>_keptPrefixes</c> (the dpkg
 /// database, apt's configuration and keys, /etc for conffiles, and the certificates that
-/// update-ca-certificates reads) and of every shared library and of ldconfig itself, which the
-/// native ldconfig reads.
+/// update-ca-certificates reads), of debconf's config.dat, and of every shared library and of
+/// ldconfig itself, which the native ldconfig reads.
 /// </summary>
 internal sealed class ImageSnapshot : IRootFileSystem
 {
@@ -118,7 +118,8 @@ internal sealed class ImageSnapshot : IRootFileSystem
 
     private static bool Keep(string path, long size) =>
         size <= MaxKeptFileSize
-        && (path is "usr/lib/os-release" or "sbin/ldconfig" or "usr/sbin/ldconfig" || IsSharedLibrary(path)
+        && (path is "usr/lib/os-release" or "sbin/ldconfig" or "usr/sbin/ldconfig" or "var/cache/debconf/config.dat"
+            || IsSharedLibrary(path)
             || _keptPrefixes.Any(prefix => path.StartsWith(prefix, StringComparison.Ordinal)));
 
     /// <summary>

@@ -13,6 +13,7 @@ internal sealed partial class PatchLayerPlanner
         ["usr/share/ca-certificates/", "usr/local/share/ca-certificates/"];
 
     private bool _caTriggered;
+    private bool _caUpgraded;
     private bool _ldconfigTriggered;
 
     /// <summary>The commands whose work the patch did natively, such as <c>ldconfig</c>.</summary>
@@ -44,6 +45,11 @@ internal sealed partial class PatchLayerPlanner
             return;
         }
 
+        if (_caUpgraded)
+        {
+            ConfigureCaCertificates();
+        }
+
         var tree = PatchedTree();
         var replaced = new List<string>();
         var result = MaintainerScripts.Run(tree, replaced);
@@ -55,11 +61,8 @@ internal sealed partial class PatchLayerPlanner
             Apply(tree, change, touched);
         }
 
-        // libc-bin's postinst only runs ldconfig on an upgrade, and ca-certificates' postinst ends
-        // in update-ca-certificates; both are done above.
-        // NOTE: on an upgrade the real postinst first rewrites /etc/ca-certificates.conf from the
-        // debconf selections, which selects the certificates the new version added. The image's
-        // own file is used as it is, so a certificate new in the upgrade is not in the bundle.
+        // libc-bin's postinst only runs ldconfig on an upgrade, and ca-certificates' postinst
+        // rewrites /etc/ca-certificates.conf and ends in update-ca-certificates; all are done above.
         if (ScriptsReplaced.Contains("update-ca-certificates"))
         {
             ScriptsNotRun.Remove("ca-certificates.postinst");
@@ -68,6 +71,20 @@ internal sealed partial class PatchLayerPlanner
         if (ScriptsReplaced.Contains("ldconfig"))
         {
             ScriptsNotRun.Remove("libc-bin.postinst");
+        }
+    }
+
+    // The conf and debconf changes ca-certificates' config script and postinst make before they
+    // run update-ca-certificates, so the certificates the new version added are selected.
+    private void ConfigureCaCertificates()
+    {
+        var tree = PatchedTree();
+        var result = CaCertificatesPostinst.Configure(tree);
+        ScriptDiagnostics.AddRange(result.Diagnostics);
+        var touched = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var change in result.Changes)
+        {
+            Apply(tree, change, touched);
         }
     }
 

@@ -85,9 +85,11 @@ internal sealed partial class PatchLayerPlanner
 
         AddDatabase(upgrade, prefix, conffiles, oldConffiles);
         _caTriggered |= upgrade.Name == "ca-certificates";
+        _caUpgraded |= upgrade.Name == "ca-certificates";
     }
 
     /// <summary>Returns the layer entries, with whiteouts for dropped files, and the new status file.</summary>
+    /// <exception cref="InvalidDataException">An upgraded ca-certificates meets a malformed debconf config.dat.</exception>
     public IReadOnlyList<LayerItem> Finish()
     {
         var removed = new HashSet<string>(StringComparer.Ordinal);
