@@ -170,13 +170,13 @@ internal sealed class TokenAuthenticator
             query.Append("service=").Append(Uri.EscapeDataString(service));
         }
 
-        var scopes = new List<string> { scope };
-        if (challenge.Scope is { } challenged && challenged != scope)
-        {
-            scopes.Add(challenged);
-        }
-
-        foreach (var item in scopes.Where(s => s.Length > 0))
+        // A request may need several scopes, space-separated, such as a mount's push scope on
+        // the target and pull scope on the source; each becomes its own scope parameter.
+        // distribution's challenges list several scopes the same way.
+        var scopes = scope.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Concat(challenge.Scope?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [])
+            .Distinct(StringComparer.Ordinal);
+        foreach (var item in scopes)
         {
             query.Append(query.Length > 0 ? "&" : string.Empty).Append("scope=").Append(Uri.EscapeDataString(item));
         }
