@@ -51,4 +51,9 @@ internal static partial class RegistryLog
         Message = "Upload to {Url} failed: {Error}; resuming at byte {Offset}, attempt {Attempt} of {MaxAttempts}")]
     public static partial void ResumingUpload(
         ILogger logger, string url, long offset, string error, int attempt, int maxAttempts);
+
+    [LoggerMessage(
+        Level = LogLevel.Warning,
+        Message = "Registry dropped the upload of blob {Digest} to {Repository} ({Error}); starting it again")]
+    public static partial void RestartingUpload(ILogger logger, string digest, string repository, string error);
 }

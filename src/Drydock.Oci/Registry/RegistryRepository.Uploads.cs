@@ -90,17 +90,41 @@ internal sealed partial class RegistryRepository
             return;
         }
 
-        var content = openContent();
+        await PushInChunksAsync(descriptor, openContent, replayable, session, chunkSize, cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    private async Task PushInChunksAsync(
+        Descriptor descriptor,
+        Func<Stream> openContent,
+        bool replayable,
+        UploadSession session,
+        int chunkSize,
+        CancellationToken cancellationToken)
+    {
+        Stream content;
         byte[]? rejectedChunk;
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            rejectedChunk = await PushChunkedAsync(descriptor, content, session.Location, chunkSize, cancellationToken)
-                .ConfigureAwait(false);
-        }
-        catch
-        {
-            await content.DisposeAsync().ConfigureAwait(false);
-            throw;
+            content = openContent();
+            try
+            {
+                rejectedChunk = await PushChunkedAsync(descriptor, content, session.Location, chunkSize, cancellationToken)
+                    .ConfigureAwait(false);
+                break;
+            }
+            catch (UploadLostException e) when (replayable && _client.Retry.DelayBefore(attempt, null) is not null)
+            {
+                // The registry dropped the session after a failed chunk, so the upload starts over.
+                await content.DisposeAsync().ConfigureAwait(false);
+                RegistryLog.RestartingUpload(_client.Logger, descriptor.Digest.ToString(), Repository, e.Message);
+                session = await StartUploadAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                await content.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
         }
 
         if (rejectedChunk is null)
@@ -268,7 +292,7 @@ internal sealed partial class RegistryRepository
                     throw await RegistryResponses.CreateExceptionAsync(response, cancellationToken).ConfigureAwait(false);
                 }
             }
-            catch (Exception e) when (RegistryClient.IsTransient(e, cancellationToken))
+            catch (Exception e) when (e is not RegistryException && RegistryClient.IsTransient(e, cancellationToken))
             {
                 failure = e;
             }
@@ -280,7 +304,23 @@ internal sealed partial class RegistryRepository
             }
 
             await Task.Delay(delay.Value, cancellationToken).ConfigureAwait(false);
-            (location, offset) = await QueryUploadAsync(location, end, cancellationToken).ConfigureAwait(false);
+            if (await QueryUploadAsync(location, end, cancellationToken).ConfigureAwait(false) is { } status)
+            {
+                (location, offset) = status;
+            }
+            else if (chunkStart == 0)
+            {
+                // Everything sent so far is in the buffer, so a new session can take it again.
+                location = (await StartUploadAsync(cancellationToken).ConfigureAwait(false)).Location;
+                offset = 0;
+            }
+            else
+            {
+                throw new UploadLostException(
+                    $"Registry '{_client.Host}' no longer knows the upload to '{Repository}' after a failed "
+                    + $"chunk ({failure.Message}), and the blob cannot be read again. Push the image again.");
+            }
+
             if (offset < chunkStart)
             {
                 throw new InvalidDataException(
@@ -311,8 +351,11 @@ internal sealed partial class RegistryRepository
     }
 
     // GET on the upload location returns 204 with the Range received so far
-    // ("Getting the status of an upload" in distribution's API; "Get Blob Upload" in OCI v1.1).
-    private async Task<(Uri Location, long Received)> QueryUploadAsync(
+    // ("Getting the status of an upload" in distribution's API; "Get Blob Upload" in OCI v1.1),
+    // or 404 when the registry dropped the session. distribution v2.8 signs the offset into the
+    // location's _state parameter, so a chunk it stored in part after the client lost the
+    // answer makes the location stale: it answers 404 BLOB_UPLOAD_INVALID then.
+    private async Task<(Uri Location, long Received)?> QueryUploadAsync(
         Uri location, long sent, CancellationToken cancellationToken)
     {
         using var response = await _client.SendAsync(
@@ -320,7 +363,13 @@ internal sealed partial class RegistryRepository
             _pushScope,
             replayable: true,
             cancellationToken).ConfigureAwait(false);
-        await RegistryResponses.EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+        await RegistryResponses.EnsureSuccessAsync(response, cancellationToken, HttpStatusCode.NotFound)
+            .ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
         return (UploadLocation(response.Headers.Location) ?? location, ReceivedBytes(response, sent, afterPatch: false));
     }
 
@@ -431,4 +480,7 @@ internal sealed partial class RegistryRepository
         builder.Query = query.Length > 0 ? query + "&" + parameter : parameter;
         return builder.Uri;
     }
+
+    // A session the registry dropped in the middle of a chunked upload.
+    private sealed class UploadLostException(string message) : IOException(message);
 }

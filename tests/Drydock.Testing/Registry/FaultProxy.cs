@@ -52,13 +52,13 @@ public sealed class FaultProxy : IAsyncDisposable
     /// <summary>
     /// Fails the next <paramref name="times"/> requests whose method is <paramref name="method"/>
     /// and whose path and query contain <paramref name="pathPart"/> with <paramref name="status"/>, without
-    /// passing them on.
+    /// passing them on. The first <paramref name="skip"/> matching requests pass unchanged.
     /// </summary>
-    public void Fail(string method, string pathPart, int status, int times, string? retryAfter = null)
+    public void Fail(string method, string pathPart, int status, int times, string? retryAfter = null, int skip = 0)
     {
         lock (_faults)
         {
-            _faults.Add(new Fault(method, pathPart, status, retryAfter) { Remaining = times });
+            _faults.Add(new Fault(method, pathPart, status, retryAfter) { Remaining = times, Skip = skip });
         }
     }
 
@@ -97,12 +97,13 @@ public sealed class FaultProxy : IAsyncDisposable
     /// Passes on only the first half of the body of the next <paramref name="times"/> matching
     /// chunk uploads (PATCH with Content-Range), with Content-Range and Content-Length shortened
     /// to match, so the registry keeps that half; then resets the client's connection.
+    /// The first <paramref name="skip"/> matching chunks pass unchanged.
     /// </summary>
-    public void CutChunk(string pathPart, int times = 1)
+    public void CutChunk(string pathPart, int times = 1, int skip = 0)
     {
         lock (_faults)
         {
-            _faults.Add(new Fault("PATCH", pathPart, 0, null) { Remaining = times, CutsRequest = true });
+            _faults.Add(new Fault("PATCH", pathPart, 0, null) { Remaining = times, Skip = skip, CutsRequest = true });
         }
     }
 
@@ -293,10 +294,17 @@ public sealed class FaultProxy : IAsyncDisposable
         forward.Content.Headers.ContentLength = half;
         forward.Content.Headers.Remove("Content-Range");
         forward.Content.Headers.TryAddWithoutValidation("Content-Range", $"{start}-{start + half - 1}");
-        forward.Headers.Remove("Content-Range");
         using var answer = await _upstreamClient.SendAsync(forward).ConfigureAwait(false);
         Requests.Enqueue($"PATCH {request.Url!.AbsolutePath} -> {(int)answer.StatusCode} (cut to {half} bytes)");
-        context.Response.Abort();
+
+        // An answer that breaks off in its body, so the client sees a failed connection
+        // whatever status line it read.
+        var response = context.Response;
+        response.StatusCode = 500;
+        response.ContentLength64 = 100;
+        await response.OutputStream.WriteAsync(new byte[10]).ConfigureAwait(false);
+        await response.OutputStream.FlushAsync().ConfigureAwait(false);
+        response.Abort();
     }
 
     private static void CopyRequestHeaders(HttpListenerRequest request, HttpRequestMessage forward)
@@ -323,6 +331,12 @@ public sealed class FaultProxy : IAsyncDisposable
         {
             var fault = _faults.FirstOrDefault(f => f.Remaining > 0 && f.Method == method
                 && path.Contains(f.PathPart, StringComparison.Ordinal));
+            if (fault is { Skip: > 0 })
+            {
+                fault.Skip--;
+                return null;
+            }
+
             if (fault is not null)
             {
                 fault.Remaining--;
@@ -335,6 +349,8 @@ public sealed class FaultProxy : IAsyncDisposable
     private sealed record Fault(string Method, string PathPart, int Status, string? RetryAfter)
     {
         public int Remaining { get; set; }
+
+        public int Skip { get; set; }
 
         public bool CutsBody { get; init; }
 
