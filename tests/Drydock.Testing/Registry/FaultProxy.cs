@@ -42,10 +42,7 @@ public sealed class FaultProxy : IAsyncDisposable
     /// <param name="upstreamHost">The registry to pass requests to, <c>HOST:PORT</c>.</param>
     public static FaultProxy Start(string upstreamHost)
     {
-        var port = FreePort.Next();
-        var listener = new HttpListener();
-        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-        listener.Start();
+        var (listener, port) = FreePort.Listen();
         return new FaultProxy(listener, upstreamHost, port);
     }
 

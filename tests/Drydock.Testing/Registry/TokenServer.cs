@@ -57,10 +57,7 @@ public sealed class TokenServer : IAsyncDisposable
 
     public static TokenServer Start(TestCertificates certificates, IReadOnlyDictionary<string, string> users)
     {
-        var port = FreePort.Next();
-        var listener = new HttpListener();
-        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-        listener.Start();
+        var (listener, port) = FreePort.Listen();
         return new TokenServer(listener, certificates, new Dictionary<string, string>(users), port);
     }
 
