@@ -22,7 +22,10 @@ internal static class CredentialHelper
     // A credential is a few kilobytes at most, even with a long identity token.
     private const int MaxOutputSize = 1024 * 1024;
 
-    /// <summary>Returns the helper's credential for <paramref name="serverAddress"/>, or null when it holds none.</summary>
+    /// <summary>
+    /// Returns the helper's credential for <paramref name="serverAddress"/>, or null when it
+    /// stores none.
+    /// </summary>
     /// <param name="helper">The helper's suffix, as <c>credsStore</c> or <c>credHelpers</c> names it.</param>
     /// <param name="serverAddress">The registry host, or Docker Hub's index URL.</param>
     /// <param name="configPath">The configuration file that names the helper, for error messages.</param>

@@ -36,7 +36,9 @@ internal static class DockerConfig
     /// <param name="registry">The registry host with optional port.</param>
     /// <param name="directory">The configuration directory; null means <see cref="DefaultDirectory"/>.</param>
     /// <param name="helperTimeout">How long a credential helper may run; null means 30 seconds.</param>
-    /// <exception cref="InvalidDataException">The file is not valid JSON, or an entry or a helper's output is malformed.</exception>
+    /// <exception cref="InvalidDataException">
+    /// The file is not valid JSON, or an entry or a helper's output is malformed.
+    /// </exception>
     /// <exception cref="IOException">A credential helper is missing or failed.</exception>
     /// <exception cref="TimeoutException">A credential helper did not finish in time.</exception>
     public static RegistryCredential? Find(string registry, string? directory = null, TimeSpan? helperTimeout = null)
@@ -81,7 +83,7 @@ internal static class DockerConfig
         }
     }
 
-    // credHelpers maps a registry to a helper; credsStore names one helper for every registry.
+    // credHelpers maps a registry to a helper, and credsStore names one helper for every registry.
     private static string? HelperFor(string path, JsonElement root, string[] wanted)
     {
         if (root.TryGetProperty("credHelpers", out var helpers) && helpers.ValueKind == JsonValueKind.Object

@@ -9,8 +9,8 @@ namespace Drydock.Oci.Registry;
 /// </summary>
 internal sealed class KnownBlobs
 {
-    // A few repositories per blob are enough to find one to mount from; the limit keeps a
-    // long-running process that reads many repositories from growing without bound per blob.
+    // A few repositories per blob are enough to find one to mount from. The limit keeps a
+    // long-running process that reads many repositories from growing without bound.
     private const int MaxRepositoriesPerBlob = 8;
 
     private readonly ConcurrentDictionary<Digest, ConcurrentDictionary<string, byte>> _repositories = new();

@@ -15,9 +15,9 @@ internal sealed partial class RegistryRepository
     // Chunks are held in memory while they are sent, so one chunk must fit in an array.
     private const int MaxChunkSize = 1 << 30;
 
-    // How a registry rejects the first chunk of an upload it cannot take in chunks: 405 or 501
-    // for no chunked uploads at all, 413 for a chunk too large, 400 or 416 for a Content-Range it
-    // does not accept, 404 when it dropped the session.
+    // How a registry rejects the first chunk of an upload it cannot take in chunks. 405 or 501
+    // mean no chunked uploads at all, 413 a chunk too large, 400 or 416 a Content-Range it does
+    // not accept, and 404 a session it dropped.
     private static readonly HashSet<HttpStatusCode> _chunkRejections =
     [
         HttpStatusCode.BadRequest, HttpStatusCode.NotFound, HttpStatusCode.MethodNotAllowed,
@@ -35,8 +35,9 @@ internal sealed partial class RegistryRepository
     {
         var query = "mount=" + Uri.EscapeDataString(descriptor.Digest.ToString())
             + "&from=" + Uri.EscapeDataString(fromRepository);
+        var path = $"v2/{Repository}/blobs/uploads/?{query}";
         using var response = await _client.SendAsync(
-            baseUri => new HttpRequestMessage(HttpMethod.Post, new Uri(baseUri, $"v2/{Repository}/blobs/uploads/?{query}"))
+            baseUri => new HttpRequestMessage(HttpMethod.Post, new Uri(baseUri, path))
             {
                 Content = new ByteArrayContent([]),
             },
@@ -44,24 +45,25 @@ internal sealed partial class RegistryRepository
             replayable: true,
             cancellationToken).ConfigureAwait(false);
         var logger = _client.Logger;
+        var digest = descriptor.Digest.ToString();
         switch (response.StatusCode)
         {
             case HttpStatusCode.Created:
-                RegistryLog.BlobMounted(logger, descriptor.Digest.ToString(), fromRepository, Repository);
+                RegistryLog.BlobMounted(logger, digest, fromRepository, Repository);
                 return new MountResult(true, null);
 
             case HttpStatusCode.Accepted:
                 var location = UploadLocation(response.Headers.Location);
                 if (location is null)
                 {
-                    RegistryLog.MountSessionUnusable(logger, descriptor.Digest.ToString(), Repository, LocationText(response));
+                    RegistryLog.MountSessionUnusable(logger, digest, Repository, LocationText(response));
                     return new MountResult(false, null);
                 }
 
                 return new MountResult(false, new UploadSession(location, MinChunkSize(response)));
 
             case var status when (int)status is >= 400 and < 500 && !RegistryException.IsRetryableStatus(status):
-                RegistryLog.MountDeclined(logger, descriptor.Digest.ToString(), fromRepository, Repository, (int)status);
+                RegistryLog.MountDeclined(logger, digest, fromRepository, Repository, (int)status);
                 return new MountResult(false, null);
         }
 
@@ -109,8 +111,8 @@ internal sealed partial class RegistryRepository
             content = openContent();
             try
             {
-                rejectedChunk = await PushChunkedAsync(descriptor, content, session.Location, chunkSize, cancellationToken)
-                    .ConfigureAwait(false);
+                rejectedChunk = await PushChunkedAsync(
+                    descriptor, content, session.Location, chunkSize, cancellationToken).ConfigureAwait(false);
                 break;
             }
             catch (UploadLostException e) when (replayable && _client.Retry.DelayBefore(attempt, null) is not null)
@@ -133,8 +135,8 @@ internal sealed partial class RegistryRepository
             return;
         }
 
-        // The registry took no chunk. A fresh session gets the whole blob in one request; its
-        // first attempt sends the chunk already read and then the rest of the same stream.
+        // The registry took no chunk, so a fresh session gets the whole blob in one request.
+        // Its first attempt sends the chunk already read and then the rest of the same stream.
         var fresh = await StartUploadAsync(cancellationToken).ConfigureAwait(false);
         var firstAttempt = true;
         await PutWholeAsync(
@@ -166,7 +168,11 @@ internal sealed partial class RegistryRepository
     }
 
     private async Task PutWholeAsync(
-        Descriptor descriptor, Func<Stream> openContent, bool replayable, Uri location, CancellationToken cancellationToken)
+        Descriptor descriptor,
+        Func<Stream> openContent,
+        bool replayable,
+        Uri location,
+        CancellationToken cancellationToken)
     {
         try
         {
@@ -215,7 +221,8 @@ internal sealed partial class RegistryRepository
                     throw WrongLength(descriptor, offset + length);
                 }
 
-                var next = await SendChunkAsync(location, buffer, offset, length, cancellationToken).ConfigureAwait(false);
+                var next = await SendChunkAsync(location, buffer, offset, length, cancellationToken)
+                    .ConfigureAwait(false);
                 if (next is null)
                 {
                     return buffer[..length];
@@ -255,7 +262,8 @@ internal sealed partial class RegistryRepository
             try
             {
                 using var response = await _client.SendAsync(
-                    _ => PatchRequest(location, buffer.AsMemory((int)(offset - chunkStart), (int)(end - offset)), offset),
+                    _ => PatchRequest(
+                        location, buffer.AsMemory((int)(offset - chunkStart), (int)(end - offset)), offset),
                     _pushScope,
                     replayable: true,
                     cancellationToken,
@@ -289,7 +297,8 @@ internal sealed partial class RegistryRepository
                 }
                 else
                 {
-                    throw await RegistryResponses.CreateExceptionAsync(response, cancellationToken).ConfigureAwait(false);
+                    throw await RegistryResponses.CreateExceptionAsync(response, cancellationToken)
+                        .ConfigureAwait(false);
                 }
             }
             catch (Exception e) when (e is not RegistryException && RegistryClient.IsTransient(e, cancellationToken))
@@ -370,7 +379,8 @@ internal sealed partial class RegistryRepository
             return null;
         }
 
-        return (UploadLocation(response.Headers.Location) ?? location, ReceivedBytes(response, sent, afterPatch: false));
+        var next = UploadLocation(response.Headers.Location) ?? location;
+        return (next, ReceivedBytes(response, sent, afterPatch: false));
     }
 
     private async Task FinishUploadAsync(Uri location, Digest digest, CancellationToken cancellationToken)
@@ -394,7 +404,7 @@ internal sealed partial class RegistryRepository
         var text = response.Headers.TryGetValues("Range", out var values) ? values.FirstOrDefault() : null;
         if (text is null && afterPatch)
         {
-            // The spec requires a Range on every 202; a registry that leaves it out took the chunk.
+            // The spec requires a Range on every 202, so a registry that leaves it out took the chunk.
             return sent;
         }
 
@@ -469,8 +479,9 @@ internal sealed partial class RegistryRepository
             : 0;
 
     private DigestMismatchException WrongLength(Descriptor descriptor, long atLeast) => new(
-        $"Blob '{descriptor.Digest}' for '{_client.Host}/{Repository}' has {(atLeast > descriptor.Size ? "more" : "fewer")} "
-        + $"than the {descriptor.Size} bytes its descriptor declares (read {atLeast}).");
+        $"Blob '{descriptor.Digest}' for '{_client.Host}/{Repository}' has "
+        + $"{(atLeast > descriptor.Size ? "more" : "fewer")} than the {descriptor.Size} bytes its "
+        + $"descriptor declares (read {atLeast}).");
 
     private static Uri WithDigest(Uri location, Digest digest)
     {

@@ -70,8 +70,8 @@ internal sealed class TokenAuthenticator
 
         if (challenge.IsBasic)
         {
-            // NOTE: an identity token only works with Bearer challenges; with Basic ones the
-            // request goes without credentials, as there is no user name to send it with.
+            // NOTE: an identity token works only with Bearer challenges. With Basic ones the
+            // request goes without credentials, because there is no user name to send it with.
             if (_credential is { IsIdentityToken: false })
             {
                 request.Headers.Authorization = BasicHeader(_credential);

@@ -89,7 +89,8 @@ public sealed class CredentialHelperTests : IDisposable
     public void Helper_without_credentials_returns_null()
     {
         var helper = Helper("credentials not found in native keychain", exitCode: 1);
-        WriteConfig("{\"credsStore\":\"" + helper + "\",\"auths\":{\"ghcr.io\":{\"username\":\"u\",\"password\":\"p\"}}}");
+        WriteConfig("{\"credsStore\":\"" + helper + "\","
+            + "\"auths\":{\"ghcr.io\":{\"username\":\"u\",\"password\":\"p\"}}}");
 
         Assert.Null(DockerConfig.Find("ghcr.io", _directory.FullName));
     }

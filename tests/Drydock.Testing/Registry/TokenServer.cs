@@ -111,7 +111,8 @@ public sealed class TokenServer : IAsyncDisposable
         }
 
         // A GET names each scope in its own parameter; an OAuth2 POST lists them in one.
-        var scopes = (form.GetValues("scope") ?? []).SelectMany(s => s.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        var scopes = (form.GetValues("scope") ?? [])
+            .SelectMany(s => s.Split(' ', StringSplitOptions.RemoveEmptyEntries));
         var access = new JsonArray();
         foreach (var scope in scopes)
         {
@@ -133,9 +134,10 @@ public sealed class TokenServer : IAsyncDisposable
         Interlocked.Increment(ref _tokensIssued);
         var token = Sign(user ?? string.Empty, access);
         var issuedAt = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ");
-        Write(context.Response, refresh
+        var body = refresh
             ? JsonSerializer.Serialize(new { access_token = token, expires_in = ExpiresInSeconds, issued_at = issuedAt })
-            : JsonSerializer.Serialize(new { token, expires_in = ExpiresInSeconds, issued_at = issuedAt }));
+            : JsonSerializer.Serialize(new { token, expires_in = ExpiresInSeconds, issued_at = issuedAt });
+        Write(context.Response, body);
     }
 
     private static NameValueCollection ReadForm(HttpListenerRequest request)
