@@ -6,8 +6,8 @@
 #   registry: registry -> registry (a new repository each run)
 # Drydock runs with a cold blob cache (removed before each run), and skopeo without its
 # blob-info cache (also removed), which would otherwise let it mount blobs pushed by an
-# earlier run instead of uploading them. In the registry case skopeo still mounts the
-# blobs from the source repository of the same registry, which Drydock does not do yet.
+# earlier run instead of uploading them. In the registry case both tools mount the blobs
+# from the source repository of the same registry instead of sending them.
 # Prints mean times and the drydock/skopeo ratio for each case.
 #
 # Needs: docker-registry, skopeo, umoci, python3, hyperfine (apt-get install hyperfine);

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using Drydock.Oci.References;
+using Drydock.Oci.Transports;
 using Microsoft.Extensions.Logging;
 
 namespace Drydock.Oci.Registry;
@@ -38,6 +39,7 @@ internal sealed class RegistryClient
         _authenticator = new TokenAuthenticator(_http, connection.Credential, logger);
         _retry = connection.Retry;
         ReadTimeout = connection.ReadTimeout;
+        UploadChunkSize = connection.UploadChunkSize;
         _logger = logger;
     }
 
@@ -49,6 +51,19 @@ internal sealed class RegistryClient
     /// <summary>The scheme, host and port requests go to, ending with '/'.</summary>
     public Uri BaseUri { get; private set; }
 
+    public RetryPolicy Retry => _retry;
+
+    public ILogger Logger => _logger;
+
+    /// <summary>Blobs larger than this are uploaded in chunks of this many bytes; 0 means never.</summary>
+    public long UploadChunkSize { get; }
+
+    /// <summary>Whether the registry rejected a chunked upload, so later blobs go in one request.</summary>
+    public bool ChunkedUploadsRejected { get; set; }
+
+    /// <summary>The repositories of this registry known to contain each blob, for mounts.</summary>
+    public KnownBlobs KnownBlobs { get; } = new();
+
     /// <summary>
     /// Sends a request built by <paramref name="createRequest"/> from the base URI, until it
     /// succeeds, fails for good, or the retry policy gives up. The final response is returned
@@ -59,12 +74,17 @@ internal sealed class RegistryClient
     /// <param name="replayable">Whether the request may be sent more than once.</param>
     /// <param name="cancellationToken">Cancels the request and any wait between attempts.</param>
     /// <param name="completion">When the response counts as received: after headers or after content.</param>
+    /// <param name="retryFailures">
+    /// Whether a replayable request is sent again after a transient failure. When false, only a
+    /// 401 that new authorization may fix is retried, and the caller handles the rest.
+    /// </param>
     public async Task<HttpResponseMessage> SendAsync(
         Func<Uri, HttpRequestMessage> createRequest,
         string scope,
         bool replayable,
         CancellationToken cancellationToken,
-        HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
+        HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead,
+        bool retryFailures = true)
     {
         var authRetried = false;
         for (var attempt = 1; ; attempt++)
@@ -84,7 +104,7 @@ internal sealed class RegistryClient
                 attempt--;
                 continue;
             }
-            catch (Exception e) when (IsTransient(e, cancellationToken) && replayable
+            catch (Exception e) when (IsTransient(e, cancellationToken) && replayable && retryFailures
                 && _retry.DelayBefore(attempt, null) is { } delay)
             {
                 RegistryLog.RetryingError(
@@ -106,7 +126,7 @@ internal sealed class RegistryClient
                 continue;
             }
 
-            if (RegistryException.IsRetryableStatus(response.StatusCode) && replayable
+            if (RegistryException.IsRetryableStatus(response.StatusCode) && replayable && retryFailures
                 && _retry.DelayBefore(attempt, RegistryResponses.RetryAfter(response)) is { } wait)
             {
                 RegistryLog.RetryingStatus(
@@ -121,7 +141,8 @@ internal sealed class RegistryClient
         }
     }
 
-    private static bool IsTransient(Exception e, CancellationToken cancellationToken) => e switch
+    /// <summary>Whether a failed request may succeed when sent again.</summary>
+    public static bool IsTransient(Exception e, CancellationToken cancellationToken) => e switch
     {
         // HttpClient reports its own timeout as a cancellation that the caller did not ask for.
         TaskCanceledException => !cancellationToken.IsCancellationRequested,
@@ -219,4 +240,7 @@ internal sealed record RegistryConnection(bool Insecure, RegistryCredential? Cre
 {
     /// <summary>How long a response body may send nothing before a read fails.</summary>
     public TimeSpan ReadTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Blobs larger than this are uploaded in chunks of this many bytes; 0 means never.</summary>
+    public long UploadChunkSize { get; init; } = ImageTransportOptions.DefaultUploadChunkSize;
 }

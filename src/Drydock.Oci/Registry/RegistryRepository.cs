@@ -9,7 +9,8 @@ namespace Drydock.Oci.Registry;
 /// (https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md) defines them.
 /// Every response that is not the expected success passes <see cref="RegistryResponses"/>.
 /// </summary>
-internal sealed class RegistryRepository : IManifestFetcher, IManifestPusher, IBlobChecker, IBlobFetcher, IBlobPusher
+internal sealed partial class RegistryRepository
+    : IManifestFetcher, IManifestPusher, IBlobChecker, IBlobFetcher, IBlobPusher, IBlobMounter
 {
     // Registries choose among these by the request's Accept header; an index is offered so
     // that multi-platform tags are not down-converted to one platform.
@@ -31,6 +32,8 @@ internal sealed class RegistryRepository : IManifestFetcher, IManifestPusher, IB
     }
 
     public string Repository { get; }
+
+    public RegistryClient Client => _client;
 
     /// <summary>Whether this repository is written to, so requests ask for push scope.</summary>
     public bool ForPush { get; init; }
@@ -110,67 +113,6 @@ internal sealed class RegistryRepository : IManifestFetcher, IManifestPusher, IB
             response.Dispose();
             throw;
         }
-    }
-
-    /// <summary>
-    /// Uploads a blob monolithically: POST to open an upload session, then PUT the whole content
-    /// with <c>?digest=</c> (distribution spec v1.1, "Pushing a blob monolithically").
-    /// </summary>
-    public async Task PushBlobAsync(
-        Descriptor descriptor, Func<Stream> openContent, bool replayable, CancellationToken cancellationToken)
-    {
-        var location = await StartUploadAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            using var response = await _client.SendAsync(
-                _ =>
-                {
-                    var body = new StreamContent(openContent(), 1 << 16);
-                    body.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-                    body.Headers.ContentLength = descriptor.Size;
-                    return new HttpRequestMessage(HttpMethod.Put, WithDigest(location, descriptor.Digest))
-                    {
-                        Content = body,
-                    };
-                },
-                _pushScope,
-                replayable,
-                cancellationToken).ConfigureAwait(false);
-            await RegistryResponses.EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpRequestException e) when (e.InnerException is DigestMismatchException mismatch)
-        {
-            // HttpClient wraps what the content stream throws; the mismatch is the real error.
-            throw mismatch;
-        }
-    }
-
-    private async Task<Uri> StartUploadAsync(CancellationToken cancellationToken)
-    {
-        using var response = await _client.SendAsync(
-            baseUri => new HttpRequestMessage(HttpMethod.Post, new Uri(baseUri, $"v2/{Repository}/blobs/uploads/"))
-            {
-                Content = new ByteArrayContent([]),
-            },
-            _pushScope,
-            replayable: true,
-            cancellationToken).ConfigureAwait(false);
-        await RegistryResponses.EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
-        var location = response.Headers.Location
-            ?? throw new InvalidDataException(
-                $"Registry '{_client.Host}' opened an upload for '{Repository}' without a Location header.");
-
-        // The spec allows a Location relative to the registry.
-        return location.IsAbsoluteUri ? location : new Uri(_client.BaseUri, location);
-    }
-
-    private static Uri WithDigest(Uri location, Digest digest)
-    {
-        var builder = new UriBuilder(location);
-        var query = builder.Query.TrimStart('?');
-        var parameter = "digest=" + Uri.EscapeDataString(digest.ToString());
-        builder.Query = query.Length > 0 ? query + "&" + parameter : parameter;
-        return builder.Uri;
     }
 
     private Uri ManifestUri(Uri baseUri, string reference) =>

@@ -24,8 +24,13 @@ internal sealed class RegistrySource : IImageSource
 
     public string Name => _reference.ToString();
 
-    public Task<RawManifest> GetManifestAsync(CancellationToken cancellationToken) =>
-        _repository.FetchManifestAsync(_reference.ManifestReference, cancellationToken);
+    public async Task<RawManifest> GetManifestAsync(CancellationToken cancellationToken)
+    {
+        var manifest = await _repository.FetchManifestAsync(_reference.ManifestReference, cancellationToken)
+            .ConfigureAwait(false);
+        RememberBlobs(manifest);
+        return manifest;
+    }
 
     public async Task<RawManifest> GetManifestAsync(Descriptor descriptor, CancellationToken cancellationToken)
     {
@@ -38,6 +43,7 @@ internal sealed class RegistrySource : IImageSource
                 + $"declares {descriptor.Size}. The registry is corrupt or not trustworthy.");
         }
 
+        RememberBlobs(manifest);
         return manifest;
     }
 
@@ -54,4 +60,31 @@ internal sealed class RegistrySource : IImageSource
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    // A registry accepts a manifest only when the repository holds every blob it names, so
+    // these blobs can be mounted from this repository into another one of the same registry.
+    private void RememberBlobs(RawManifest manifest)
+    {
+        if (manifest.IsIndex)
+        {
+            return;
+        }
+
+        ImageManifest image;
+        try
+        {
+            image = manifest.ParseManifest();
+        }
+        catch (InvalidDataException)
+        {
+            // The caller that uses the manifest reports what is wrong with it.
+            return;
+        }
+
+        var known = _repository.Client.KnownBlobs;
+        foreach (var blob in image.Layers.Prepend(image.Config))
+        {
+            known.Add(blob.Digest, _repository.Repository);
+        }
+    }
 }

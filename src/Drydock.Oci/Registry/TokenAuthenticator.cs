@@ -70,7 +70,9 @@ internal sealed class TokenAuthenticator
 
         if (challenge.IsBasic)
         {
-            if (_credential is not null)
+            // NOTE: an identity token works only with Bearer challenges. With Basic ones the
+            // request goes without credentials, because there is no user name to send it with.
+            if (_credential is { IsIdentityToken: false })
             {
                 request.Headers.Authorization = BasicHeader(_credential);
             }
@@ -111,8 +113,10 @@ internal sealed class TokenAuthenticator
         AuthChallenge challenge, string scope, CancellationToken cancellationToken)
     {
         var uri = TokenUri(challenge, scope);
-        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
-        if (_credential is not null)
+        using var request = _credential is { IsIdentityToken: true }
+            ? RefreshTokenRequest(challenge, scope, _credential.Password)
+            : new HttpRequestMessage(HttpMethod.Get, uri);
+        if (_credential is { IsIdentityToken: false })
         {
             request.Headers.Authorization = BasicHeader(_credential);
         }
@@ -162,6 +166,32 @@ internal sealed class TokenAuthenticator
         }
     }
 
+    // An identity token is an OAuth2 refresh token, exchanged by POST to the realm
+    // (distribution v2.8.2, docs/spec/auth/oauth.md) in place of basic credentials.
+    private static HttpRequestMessage RefreshTokenRequest(AuthChallenge challenge, string scope, string token)
+    {
+        var scopes = Scopes(challenge, scope);
+        var form = new List<KeyValuePair<string, string>>
+        {
+            new("grant_type", "refresh_token"),
+            new("refresh_token", token),
+            new("client_id", "drydock"),
+            new("service", challenge.Service ?? string.Empty),
+            new("scope", string.Join(' ', scopes)),
+        };
+        return new HttpRequestMessage(HttpMethod.Post, new Uri(challenge.Realm!))
+        {
+            Content = new FormUrlEncodedContent(form),
+        };
+    }
+
+    // A request may need several scopes, space-separated, such as a mount's push scope on the
+    // target and pull scope on the source. distribution's challenges list several the same way.
+    private static IEnumerable<string> Scopes(AuthChallenge challenge, string scope) =>
+        scope.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Concat(challenge.Scope?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [])
+            .Distinct(StringComparer.Ordinal);
+
     private static Uri TokenUri(AuthChallenge challenge, string scope)
     {
         var query = new StringBuilder();
@@ -170,13 +200,7 @@ internal sealed class TokenAuthenticator
             query.Append("service=").Append(Uri.EscapeDataString(service));
         }
 
-        var scopes = new List<string> { scope };
-        if (challenge.Scope is { } challenged && challenged != scope)
-        {
-            scopes.Add(challenged);
-        }
-
-        foreach (var item in scopes.Where(s => s.Length > 0))
+        foreach (var item in Scopes(challenge, scope))
         {
             query.Append(query.Length > 0 ? "&" : string.Empty).Append("scope=").Append(Uri.EscapeDataString(item));
         }

@@ -10,7 +10,10 @@ public interface IImageDestination : IAsyncDisposable
 {
     string Name { get; }
 
-    /// <summary>Returns whether a blob is already present, so that it need not be sent.</summary>
+    /// <summary>
+    /// Returns whether a blob is already present, so that it need not be sent. A registry
+    /// destination may first make it present by mounting it from another repository.
+    /// </summary>
     Task<bool> HasBlobAsync(Descriptor descriptor, CancellationToken cancellationToken);
 
     /// <summary>Writes a blob, verifying it against the descriptor's size and digest.</summary>

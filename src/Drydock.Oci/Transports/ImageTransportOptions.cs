@@ -8,6 +8,9 @@ namespace Drydock.Oci.Transports;
 /// <summary>Settings that every transport of one command shares.</summary>
 public sealed record ImageTransportOptions
 {
+    /// <summary>The default <see cref="UploadChunkSize"/>, 32 MiB.</summary>
+    public const long DefaultUploadChunkSize = 32L << 20;
+
     /// <summary>
     /// Whether registries that are not on loopback may be reached without TLS certificate checks,
     /// and over plain HTTP when they do not speak HTTPS.
@@ -33,6 +36,13 @@ public sealed record ImageTransportOptions
     /// stalled connection ends the command instead of hanging it.
     /// </summary>
     public TimeSpan ReadTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Blobs larger than this many bytes are pushed to registries in chunks of this size, so
+    /// that a broken connection costs at most one chunk; 0 sends every blob in one request.
+    /// Each upload in progress holds one chunk in memory.
+    /// </summary>
+    public long UploadChunkSize { get; init; } = DefaultUploadChunkSize;
 
     public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
 }

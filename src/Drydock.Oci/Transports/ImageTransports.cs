@@ -76,6 +76,7 @@ public static class ImageTransports
         var connection = new RegistryConnection(options.Insecure, credential, options.Retry)
         {
             ReadTimeout = options.ReadTimeout,
+            UploadChunkSize = options.UploadChunkSize,
         };
         return new RegistryClient(
             reference.ApiHost, connection, options.LoggerFactory.CreateLogger("Drydock.Oci.Registry"));

@@ -45,7 +45,9 @@ public sealed class FaultInjectionTests : IAsyncLifetime
         await PushTinyAsync("fault/blob");
         _proxy.Fail("GET", "/blobs/sha256:", 429, times: 1, retryAfter: "1");
 
-        var result = await _context.CopyAsync($"{_proxy.Host}/fault/blob:v1", $"{_proxy.Host}/fault/blob-copy:v1");
+        // The copy goes to the registry's own address, another host to Drydock, so that it
+        // sends the blobs instead of mounting them.
+        var result = await _context.CopyAsync($"{_proxy.Host}/fault/blob:v1", $"{_registry.Host}/fault/blob-copy:v1");
 
         Assert.Equal(2, result.BlobsCopied);
         Assert.Single(_proxy.Requests, r => r.Contains("-> 429", StringComparison.Ordinal));
@@ -60,7 +62,7 @@ public sealed class FaultInjectionTests : IAsyncLifetime
         _proxy.Fail("PUT", "/fault/push-copy/blobs/uploads/", 502, times: 1);
         _proxy.Fail("PUT", "/fault/push-copy/manifests/", 500, times: 1);
 
-        var result = await _context.CopyAsync($"{_proxy.Host}/fault/push:v1", $"{_proxy.Host}/fault/push-copy:v1");
+        var result = await _context.CopyAsync($"{_registry.Host}/fault/push:v1", $"{_proxy.Host}/fault/push-copy:v1");
 
         Assert.Equal(image.RootDigest, result.Root.Digest.ToString());
         Assert.Equal(4, _proxy.Requests.Count(r => r.EndsWith("(injected)", StringComparison.Ordinal)));

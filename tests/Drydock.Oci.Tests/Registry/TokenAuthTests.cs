@@ -96,8 +96,9 @@ public sealed class TokenAuthTests : IAsyncLifetime
 
         await _context.CopyAsync($"{_registry.Host}/auth/cache:v1", $"{_registry.Host}/auth/cache-copy:v1", options: AsAlice);
 
-        // One token to pull the source, one to push the copy, whatever the number of requests.
-        Assert.Equal(2, _registry.Tokens.TokensIssued - before);
+        // One token to pull the source, one to push the copy and one to mount from the source
+        // into the copy, whatever the number of requests.
+        Assert.Equal(3, _registry.Tokens.TokensIssued - before);
     }
 
     [Fact]
@@ -134,6 +135,52 @@ public sealed class TokenAuthTests : IAsyncLifetime
             $"{_registry.Host}/auth/config:v1", $"{_registry.Host}/auth/config-copy:v1", options: options);
 
         Assert.Equal(image.RootDigest, result.Root.Digest.ToString());
+    }
+
+    [Fact]
+    public async Task Credentials_from_credential_helper()
+    {
+        var image = await PushTinyAsync("auth/helper");
+        var helper = CredentialHelperScripts.Write(
+            """{"ServerURL":"x","Username":"alice","Secret":"wonderland"}""", 0, 0,
+            name => Path.Combine(_context.Directory, name + ".stdin"));
+        WriteDockerConfig("{\"credHelpers\":{\"" + _registry.Host + "\":\"" + helper + "\"}}");
+
+        var options = _context.Options with { Retry = new RetryPolicy { MaxAttempts = 3 } };
+        var result = await _context.CopyAsync(
+            $"{_registry.Host}/auth/helper:v1", $"{_registry.Host}/auth/helper-copy:v1", options: options);
+
+        Assert.Equal(image.RootDigest, result.Root.Digest.ToString());
+        Assert.Equal(_registry.Host, await File.ReadAllTextAsync(
+            Path.Combine(_context.Directory, helper + ".stdin"), RegistryTestContext.Cancellation));
+        CredentialHelperScripts.Remove([helper]);
+    }
+
+    [Fact]
+    public async Task Identity_token_from_helper_is_exchanged()
+    {
+        var image = await PushTinyAsync("auth/identity");
+        _registry.Tokens!.IdentityTokens["refresh-alice"] = "alice";
+        var helper = CredentialHelperScripts.Write(
+            """{"ServerURL":"x","Username":"<token>","Secret":"refresh-alice"}""", 0, 0,
+            name => Path.Combine(_context.Directory, name + ".stdin"));
+        WriteDockerConfig("{\"credsStore\":\"" + helper + "\"}");
+
+        var options = _context.Options with { Retry = new RetryPolicy { MaxAttempts = 4 } };
+        var result = await _context.CopyAsync(
+            $"{_registry.Host}/auth/identity:v1", $"{_registry.Host}/auth/identity-copy:v1", options: options);
+
+        var raw = await Skopeo.RunAsync(
+            "inspect", "--raw", "--tls-verify=false", "--creds", "alice:wonderland",
+            $"docker://{_registry.Host}/auth/identity-copy:v1");
+        Assert.Equal(image.RootDigest, Digest.Compute(Encoding.UTF8.GetBytes(raw)).ToString());
+        CredentialHelperScripts.Remove([helper]);
+    }
+
+    private void WriteDockerConfig(string json)
+    {
+        Directory.CreateDirectory(_context.Options.DockerConfigDirectory!);
+        File.WriteAllText(Path.Combine(_context.Options.DockerConfigDirectory!, "config.json"), json);
     }
 
     private async Task<TinyImage> PushTinyAsync(string repository)

@@ -1,9 +1,12 @@
+using System.Collections.Concurrent;
+using System.Collections.Specialized;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Web;
 
 namespace Drydock.Testing.Registry;
 
@@ -43,15 +46,18 @@ public sealed class TokenServer : IAsyncDisposable
     /// <summary>How long issued tokens are valid, in seconds.</summary>
     public int ExpiresInSeconds { get; set; } = 300;
 
+    /// <summary>
+    /// Identity tokens (OAuth2 refresh tokens) that a POST with <c>grant_type=refresh_token</c>
+    /// may exchange, each for the user it names.
+    /// </summary>
+    public ConcurrentDictionary<string, string> IdentityTokens { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The number of tokens issued so far.</summary>
     public int TokensIssued => Volatile.Read(ref _tokensIssued);
 
     public static TokenServer Start(TestCertificates certificates, IReadOnlyDictionary<string, string> users)
     {
-        var port = FreePort.Next();
-        var listener = new HttpListener();
-        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-        listener.Start();
+        var (listener, port) = FreePort.Listen();
         return new TokenServer(listener, certificates, new Dictionary<string, string>(users), port);
     }
 
@@ -94,7 +100,9 @@ public sealed class TokenServer : IAsyncDisposable
 
     private void Handle(HttpListenerContext context)
     {
-        var user = Authenticate(context.Request);
+        var refresh = context.Request.HttpMethod == "POST";
+        var form = refresh ? ReadForm(context.Request) : context.Request.QueryString;
+        var user = refresh ? ExchangeRefreshToken(form) : Authenticate(context.Request);
         if (user == string.Empty)
         {
             context.Response.StatusCode = 401;
@@ -102,8 +110,11 @@ public sealed class TokenServer : IAsyncDisposable
             return;
         }
 
+        // A GET names each scope in its own parameter; an OAuth2 POST lists them in one.
+        var scopes = (form.GetValues("scope") ?? [])
+            .SelectMany(s => s.Split(' ', StringSplitOptions.RemoveEmptyEntries));
         var access = new JsonArray();
-        foreach (var scope in context.Request.QueryString.GetValues("scope") ?? [])
+        foreach (var scope in scopes)
         {
             var parts = scope.Split(':');
             if (parts.Length != 3)
@@ -122,13 +133,25 @@ public sealed class TokenServer : IAsyncDisposable
 
         Interlocked.Increment(ref _tokensIssued);
         var token = Sign(user ?? string.Empty, access);
-        Write(context.Response, JsonSerializer.Serialize(new
-        {
-            token,
-            expires_in = ExpiresInSeconds,
-            issued_at = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ"),
-        }));
+        var issuedAt = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ");
+        var body = refresh
+            ? JsonSerializer.Serialize(new { access_token = token, expires_in = ExpiresInSeconds, issued_at = issuedAt })
+            : JsonSerializer.Serialize(new { token, expires_in = ExpiresInSeconds, issued_at = issuedAt });
+        Write(context.Response, body);
     }
+
+    private static NameValueCollection ReadForm(HttpListenerRequest request)
+    {
+        using var reader = new StreamReader(request.InputStream, Encoding.UTF8);
+        return HttpUtility.ParseQueryString(reader.ReadToEnd());
+    }
+
+    // Returns the user an identity token belongs to, or "" when the request is not a valid exchange.
+    private string ExchangeRefreshToken(NameValueCollection form) =>
+        form["grant_type"] == "refresh_token" && form["refresh_token"] is { } token
+        && IdentityTokens.TryGetValue(token, out var user)
+            ? user
+            : string.Empty;
 
     // Returns the user name, null for an anonymous request, or "" for wrong credentials.
     private string? Authenticate(HttpListenerRequest request)
