@@ -13,6 +13,9 @@ namespace Drydock.Images.Scan;
 /// </summary>
 public sealed class ImageScanner(AdvisoryStore store, TimeProvider? clock = null)
 {
+    /// <summary>The age past which a release's advisory data is reported as stale.</summary>
+    public static readonly TimeSpan StaleAfter = TimeSpan.FromDays(7);
+
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
     /// <summary>Matches the inventory's packages and applies VEX statements, then the filters.</summary>
@@ -61,6 +64,11 @@ public sealed class ImageScanner(AdvisoryStore store, TimeProvider? clock = null
         }
 
         warnings.AddRange(match.Warnings);
+        if (match.HasData && StaleDataWarning(ns) is { } stale)
+        {
+            warnings.Add(stale);
+        }
+
         warnings.AddRange(DiagnosticWarnings(inventory));
         var reportable = new List<ScanFinding>();
         var suppressed = new List<SuppressedFinding>();
@@ -98,6 +106,33 @@ public sealed class ImageScanner(AdvisoryStore store, TimeProvider? clock = null
     {
         var package = inventory.Packages[position];
         return new ScanFinding(finding, package.LayerIndex, package.LayerDiffId) { PackageIndex = position };
+    }
+
+    /// <summary>
+    /// Warns when the freshest source for the release is older than <see cref="StaleAfter"/>:
+    /// fixes published since then are unknown, so "no fix" findings may be out of date.
+    /// </summary>
+    private string? StaleDataWarning(AdvisoryNamespace ns)
+    {
+        var now = _clock.GetUtcNow();
+        var sources = store.GetStatus().Where(s => s.Namespaces.Contains(ns.ToString())).ToList();
+        if (sources.Count == 0)
+        {
+            return null;
+        }
+
+        var freshest = sources.MinBy(s => s.Age(now))!;
+        var age = freshest.Age(now);
+        if (age <= StaleAfter)
+        {
+            return null;
+        }
+
+        var dated = freshest.NewestAdvisory is { } newest
+            ? $"its newest advisory is from {newest:yyyy-MM-dd}"
+            : $"it was imported on {freshest.ImportedAt:yyyy-MM-dd}";
+        return $"The advisory data for '{ns}' is {(int)age.TotalDays} days old ({dated}), so fixes published "
+            + "since then are not known. Run 'drydock db update' before relying on this scan.";
     }
 
     /// <summary>

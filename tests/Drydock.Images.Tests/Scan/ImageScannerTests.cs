@@ -97,6 +97,27 @@ public sealed class ImageScannerTests : IDisposable
     }
 
     [Fact]
+    public async Task Scan_OldAdvisoryData_IsReportedStale()
+    {
+        var (result, _) = await ScanDistroless(
+            clock: new FixedClock(new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero)),
+            osRelease: ScanImages.BookwormOsRelease);
+
+        Assert.Contains(result.Warnings, w => w.Contains("'debian:12'", StringComparison.Ordinal)
+            && w.Contains("days old", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Scan_CurrentAdvisoryData_IsNotReportedStale()
+    {
+        // The sample's newest advisory is from 2025-02-12.
+        var (result, _) = await ScanDistroless(
+            clock: new FixedClock(new DateTimeOffset(2025, 2, 15, 0, 0, 0, TimeSpan.Zero)));
+
+        Assert.DoesNotContain(result.Warnings, w => w.Contains("days old", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Scan_DatabaseRemovedByWhiteout_ReportsNoData()
     {
         var inventory = await ScanImages.Inventory(
