@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Drydock.Oci;
 using Drydock.Oci.Layers;
 using Drydock.Oci.Model;
@@ -70,10 +71,12 @@ public sealed partial class ImagePatcher
         PatchOptions options,
         CancellationToken cancellationToken)
     {
+        var clock = Stopwatch.StartNew();
         var replacing = PatchedImageBuilder.HasPatchLayer(image);
         var baseLayers = replacing ? image.Layers.Take(image.Layers.Count - 1).ToList() : image.Layers;
         var snapshot = await ImageSnapshot.ReadAsync(image, baseLayers, cancellationToken).ConfigureAwait(false);
         LogScanned(image.Manifest.Digest, baseLayers.Count, replacing);
+        LogStep("read the image", clock.ElapsedMilliseconds);
 
         // The image's own architecture picks the Packages indexes when it has no dpkg record.
         if (image.Config.Architecture is { Length: > 0 } architecture)
@@ -82,7 +85,9 @@ public sealed partial class ImagePatcher
         }
 
         var targets = options.Targets;
+        clock.Restart();
         var changes = await ResolveAsync(snapshot, options, cancellationToken).ConfigureAwait(false);
+        LogStep("resolve the upgrades", clock.ElapsedMilliseconds);
         IReadOnlyList<UnreachedTarget> unreached = targets is null ? [] : Unreached(targets, changes.Changes);
         var baseDigest = PatchedImageBuilder.RecordedValue(image, PatchedImageBuilder.BaseDigestAnnotation)
             is { } recorded && replacing ? Digest.Parse(recorded) : image.Manifest.Digest;
@@ -98,10 +103,16 @@ public sealed partial class ImagePatcher
             return (result, null);
         }
 
+        clock.Restart();
         var downloader = new DebDownloader(_http, options.CacheRoot);
         var paths = await downloader.DownloadAsync([.. changes.Changes.Select(c => c.Record)], null, cancellationToken)
             .ConfigureAwait(false);
-        var debs = paths.Select(DebFile.Read).ToList();
+        LogStep("download the packages", clock.ElapsedMilliseconds);
+        clock.Restart();
+        using var spool = new ContentSpool(Path.GetTempPath());
+        var debs = paths.Select(path => DebFile.Read(path, spool, ImageSnapshot.IsKept)).ToList();
+        LogStep("read the packages", clock.ElapsedMilliseconds);
+        clock.Restart();
         var time = options.Timestamp ?? debs.SelectMany(d => d.Data).Max(e => e.ModificationTime);
         var planner = new PatchLayerPlanner(snapshot, time);
         var packages = new List<PatchedPackage>();
@@ -126,10 +137,15 @@ public sealed partial class ImagePatcher
             LogScriptDiagnostic(diagnostic.Path, diagnostic.Message);
         }
 
+        LogStep("plan the layer", clock.ElapsedMilliseconds);
+        clock.Restart();
         using var layer = PatchLayerWriter.Write(items, Path.GetTempPath());
+        LogStep("write the layer", clock.ElapsedMilliseconds);
+        clock.Restart();
         var manifest = await WriteAsync(
             source, destination, image, replacing, layer, time, packages, planner, baseDigest, cancellationToken)
             .ConfigureAwait(false);
+        LogStep("write the image", clock.ElapsedMilliseconds);
         return (result with
         {
             ManifestDigest = manifest.Digest,
@@ -300,6 +316,9 @@ public sealed partial class ImagePatcher
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Read image {Digest}: {Layers} base layers, previous patch layer replaced: {Replacing}")]
     private partial void LogScanned(Digest digest, int layers, bool replacing);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Patch step '{Step}' took {Milliseconds} ms")]
+    private partial void LogStep(string step, long milliseconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Maintainer script replacement skipped {Path}: {Reason}")]
     private partial void LogScriptDiagnostic(string path, string reason);
