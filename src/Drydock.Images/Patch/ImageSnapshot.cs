@@ -150,12 +150,14 @@ internal sealed class ImageSnapshot : IRootFileSystem
         return line?["ID=".Length..].Trim().Trim('"', '\'');
     }
 
+    // Read into an array of the entry's size: the shared libraries alone are tens of megabytes,
+    // which a growing MemoryStream would copy several times.
     private static byte[] Read(LayerEntry entry)
     {
         using var data = entry.OpenData();
-        using var buffer = new MemoryStream();
-        data.CopyTo(buffer);
-        return buffer.ToArray();
+        var content = new byte[entry.Size];
+        data.ReadExactly(content);
+        return content;
     }
 
     private sealed record Node(LayerEntryKind Kind, string? LinkTarget, byte[]? Content);
