@@ -9,7 +9,7 @@ internal sealed record SpooledContent(ContentSpool Spool, long Offset, long Leng
 }
 
 /// <summary>
-/// A temporary file that holds the contents of package files between reading the .deb and
+/// A temporary file that stores the contents of package files between reading the .deb and
 /// writing the layer, so that each package is decompressed once and its files are not held in
 /// memory. The file is deleted when the spool is disposed or the process ends.
 /// </summary>
@@ -76,13 +76,13 @@ internal sealed class ContentSpool : IDisposable
 
         public override int Read(Span<byte> buffer)
         {
-            var wanted = (int)Math.Min(buffer.Length, size - _position);
-            if (wanted <= 0)
+            var count = (int)Math.Min(buffer.Length, size - _position);
+            if (count <= 0)
             {
                 return 0;
             }
 
-            var read = RandomAccess.Read(handle, buffer[..wanted], start + _position);
+            var read = RandomAccess.Read(handle, buffer[..count], start + _position);
             if (read == 0)
             {
                 throw new EndOfStreamException($"The spool ended {size - _position} bytes before the content did.");

@@ -151,7 +151,7 @@ internal sealed class ReadAheadStream : Stream
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
         {
-            // Disposed before the end: nobody reads what is left.
+            // Disposed before the end, so the rest of the stream is not read.
         }
         catch (Exception error)
         {
