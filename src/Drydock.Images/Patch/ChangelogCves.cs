@@ -17,16 +17,16 @@ internal static partial class ChangelogCves
         var entry = deb.Data.FirstOrDefault(e =>
             e.Path.StartsWith("usr/share/doc/", StringComparison.Ordinal)
             && e.Path.EndsWith("/changelog.Debian.gz", StringComparison.Ordinal)
-            && e.Content.Length > 0
+            && e.Length > 0
             && e.Path.Contains($"/{package}/", StringComparison.Ordinal))
             ?? deb.Data.FirstOrDefault(e => e.Path.EndsWith("/changelog.Debian.gz", StringComparison.Ordinal)
-                && e.Content.Length > 0);
+                && e.Length > 0);
         if (entry is null)
         {
             return [];
         }
 
-        using var gzip = new GZipStream(new MemoryStream(entry.Content), CompressionMode.Decompress);
+        using var gzip = new GZipStream(new MemoryStream(entry.ReadContent()), CompressionMode.Decompress);
         using var reader = new StreamReader(gzip, Encoding.UTF8);
         var found = new SortedSet<string>(StringComparer.Ordinal);
         while (reader.ReadLine() is { } line)

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Drydock.Images.Updates;
 using Drydock.Oci;
 using Drydock.Oci.Layers;
@@ -70,13 +71,16 @@ public sealed partial class ImagePatcher
         PatchOptions options,
         CancellationToken cancellationToken)
     {
+        var clock = new StepClock();
         var replacing = PatchedImageBuilder.HasPatchLayer(image);
         var baseLayers = replacing ? image.Layers.Take(image.Layers.Count - 1).ToList() : image.Layers;
         var snapshot = await ImageSnapshot.ReadAsync(image, baseLayers, cancellationToken).ConfigureAwait(false);
         LogScanned(image.Manifest.Digest, baseLayers.Count, replacing);
+        LogStep("read the image", clock.Lap());
 
         var targets = options.Targets;
         var changes = await ResolveAsync(image, snapshot, options, cancellationToken).ConfigureAwait(false);
+        LogStep("resolve the upgrades", clock.Lap());
         IReadOnlyList<UnreachedTarget> unreached = targets is null ? [] : Unreached(targets, changes.Changes);
         var baseDigest = PatchedImageBuilder.RecordedValue(image, PatchedImageBuilder.BaseDigestAnnotation)
             is { } recorded && replacing ? Digest.Parse(recorded) : image.Manifest.Digest;
@@ -95,7 +99,10 @@ public sealed partial class ImagePatcher
         var downloader = new DebDownloader(_http, options.CacheRoot);
         var paths = await downloader.DownloadAsync([.. changes.Changes.Select(c => c.Record)], null, cancellationToken)
             .ConfigureAwait(false);
-        var debs = paths.Select(DebFile.Read).ToList();
+        LogStep("download the packages", clock.Lap());
+        using var spool = new ContentSpool(Path.GetTempPath());
+        var debs = ReadPackages(paths, spool, cancellationToken);
+        LogStep("read the packages", clock.Lap());
         var time = options.Timestamp ?? debs.SelectMany(d => d.Data).Max(e => e.ModificationTime);
         var planner = new PatchLayerPlanner(snapshot, time);
         var packages = new List<PatchedPackage>();
@@ -120,10 +127,13 @@ public sealed partial class ImagePatcher
             LogScriptDiagnostic(diagnostic.Path, diagnostic.Message);
         }
 
+        LogStep("plan the layer", clock.Lap());
         using var layer = PatchLayerWriter.Write(items, Path.GetTempPath());
+        LogStep("write the layer", clock.Lap());
         var manifest = await WriteAsync(
             source, destination, image, replacing, layer, time, packages, planner, baseDigest, cancellationToken)
             .ConfigureAwait(false);
+        LogStep("write the image", clock.Lap());
         return (result with
         {
             ManifestDigest = manifest.Digest,
@@ -134,6 +144,34 @@ public sealed partial class ImagePatcher
             ReplacedPreviousPatch = replacing,
             Fixed = FixedVulnerabilities(packages, targets, unreached),
         }, manifest);
+    }
+
+    // Decompressing the packages is most of the work, and each is independent of the others.
+    // The error of the first failing package in download order is raised as it is, so that its
+    // type stays the category and the same input fails the same way on every run.
+    private static List<DebFile> ReadPackages(
+        IReadOnlyList<string> paths, ContentSpool spool, CancellationToken cancellationToken)
+    {
+        var debs = new DebFile?[paths.Count];
+        var errors = new Exception?[paths.Count];
+        var parallel = new ParallelOptions { CancellationToken = cancellationToken };
+        Parallel.For(0, paths.Count, parallel, i =>
+        {
+            try
+            {
+                debs[i] = DebFile.Read(paths[i], spool, ImageSnapshot.IsKept);
+            }
+            catch (Exception error) when (error is InvalidDataException or IOException)
+            {
+                errors[i] = error;
+            }
+        });
+        if (errors.FirstOrDefault(e => e is not null) is { } first)
+        {
+            ExceptionDispatchInfo.Capture(first).Throw();
+        }
+
+        return [.. debs.Select(d => d!)];
     }
 
     private async Task<ResolutionResult> ResolveAsync(
@@ -286,6 +324,12 @@ public sealed partial class ImagePatcher
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Read image {Digest}: {Layers} base layers, previous patch layer replaced: {Replacing}")]
     private partial void LogScanned(Digest digest, int layers, bool replacing);
+
+    private void LogStep(string step, (long Wall, long Cpu) elapsed) => LogStep(step, elapsed.Wall, elapsed.Cpu);
+
+    [LoggerMessage(Level = LogLevel.Debug,
+        Message = "Patch step '{Step}' took {Milliseconds} ms, {CpuMilliseconds} ms of CPU time in the process")]
+    private partial void LogStep(string step, long milliseconds, long cpuMilliseconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Maintainer script replacement skipped {Path}: {Reason}")]
     private partial void LogScriptDiagnostic(string path, string reason);

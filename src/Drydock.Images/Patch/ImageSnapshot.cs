@@ -104,7 +104,7 @@ internal sealed class ImageSnapshot : IRootFileSystem
 
         _nodes[entry.Path] = entry.Kind switch
         {
-            LayerEntryKind.File => new Node(LayerEntryKind.File, null, Keep(entry.Path, entry.Size) ? Read(entry) : null),
+            LayerEntryKind.File => new Node(LayerEntryKind.File, null, IsKept(entry.Path, entry.Size) ? Read(entry) : null),
             LayerEntryKind.HardLink => HardLink(entry),
             _ => new Node(entry.Kind, entry.LinkTarget, null),
         };
@@ -116,7 +116,8 @@ internal sealed class ImageSnapshot : IRootFileSystem
         return new Node(LayerEntryKind.File, null, target?.Content);
     }
 
-    private static bool Keep(string path, long size) =>
+    /// <summary>Returns true for a file whose content the patch reads, so the snapshot keeps it.</summary>
+    public static bool IsKept(string path, long size) =>
         size <= MaxKeptFileSize
         && (path is "usr/lib/os-release" or "sbin/ldconfig" or "usr/sbin/ldconfig" or "var/cache/debconf/config.dat"
             || IsSharedLibrary(path)
@@ -150,12 +151,14 @@ internal sealed class ImageSnapshot : IRootFileSystem
         return line?["ID=".Length..].Trim().Trim('"', '\'');
     }
 
+    // Read into an array of the entry's size: the shared libraries alone are tens of megabytes,
+    // which a growing MemoryStream would copy several times.
     private static byte[] Read(LayerEntry entry)
     {
         using var data = entry.OpenData();
-        using var buffer = new MemoryStream();
-        data.CopyTo(buffer);
-        return buffer.ToArray();
+        var content = new byte[entry.Size];
+        data.ReadExactly(content);
+        return content;
     }
 
     private sealed record Node(LayerEntryKind Kind, string? LinkTarget, byte[]? Content);

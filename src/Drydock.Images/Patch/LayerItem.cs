@@ -2,7 +2,10 @@ using System.Formats.Tar;
 
 namespace Drydock.Images.Patch;
 
-/// <summary>One entry of the patch layer: a file, directory, link or whiteout at a root-relative path.</summary>
+/// <summary>
+/// One entry of the patch layer: a file, directory, link or whiteout at a root-relative path. A
+/// regular file's content is <see cref="Content"/> when held in memory, else <see cref="Spooled"/>.
+/// </summary>
 internal sealed record LayerItem(
     string Path,
     TarEntryType Type,
@@ -11,7 +14,8 @@ internal sealed record LayerItem(
     int Gid,
     DateTimeOffset ModificationTime,
     string? LinkTarget = null,
-    byte[]? Content = null)
+    byte[]? Content = null,
+    SpooledContent? Spooled = null)
 {
     public const UnixFileMode FileMode =
         UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;

@@ -161,7 +161,7 @@ internal sealed partial class PatchLayerPlanner
     {
         var link = entry.Type == TarEntryType.HardLink && entry.LinkTarget is { } hard ? ResolveParent(hard) : entry.LinkTarget;
         var item = new LayerItem(
-            target, entry.Type, entry.Mode, entry.Uid, entry.Gid, entry.ModificationTime, link, entry.Content);
+            target, entry.Type, entry.Mode, entry.Uid, entry.Gid, entry.ModificationTime, link, entry.Content, entry.Spooled);
 
         // dpkg applies a stat override to the file it unpacks, whichever path names it.
         var statOverride = _config.OverrideOf("/" + entry.Path) ?? _config.OverrideOf("/" + target);
@@ -179,7 +179,7 @@ internal sealed partial class PatchLayerPlanner
     // checksum of the version each package last shipped, so the user's file is compared to it.
     private void AddConffile(DebEntry entry, string target, string? oldHash)
     {
-        var newHash = Md5(entry.Content);
+        var newHash = Md5(entry.ReadContent());
         var current = _image.ReadFile(target) is { } content ? Md5(content) : null;
         if (current is null && oldHash is not null)
         {
@@ -338,7 +338,7 @@ internal sealed partial class PatchLayerPlanner
             : [];
 
     private static byte[] ConffileContent(DebFile deb, string path) =>
-        deb.Data.FirstOrDefault(e => "/" + e.Path == path)?.Content ?? [];
+        deb.Data.FirstOrDefault(e => "/" + e.Path == path)?.ReadContent() ?? [];
 
     private static Dictionary<string, string> ParseConffiles(string? stanza)
     {

@@ -89,9 +89,9 @@ internal static class PatchLayerWriter
             entry.LinkName = item.LinkTarget;
         }
 
-        if (item.Type is TarEntryType.RegularFile && item.Content is { } content)
+        if (item.Type is TarEntryType.RegularFile)
         {
-            entry.DataStream = new MemoryStream(content);
+            entry.DataStream = item.Content is { } content ? new MemoryStream(content) : item.Spooled?.OpenRead();
         }
 
         return entry;

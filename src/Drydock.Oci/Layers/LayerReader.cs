@@ -18,6 +18,7 @@ public sealed class LayerReader : IDisposable
     private readonly VerifyingStream _compressed;
     private readonly VerifyingStream? _uncompressed;
     private readonly TarHeaderGuard _guard;
+    private readonly ReadAheadStream? _readAhead;
     private readonly Stream _top;
     private readonly TarReader _tar;
     private bool _finished;
@@ -32,8 +33,16 @@ public sealed class LayerReader : IDisposable
         };
         var magic = ReadMagic(_compressed);
         Compression = LayerCompressions.Detect(magic);
-        var decompressed = new DecompressionErrorStream(
-            Decompress(new PrefixedStream(magic, _compressed), Compression), CorruptFrame);
+        var inflated = Decompress(new PrefixedStream(magic, _compressed), Compression);
+
+        // Decompression runs on a thread of its own, ahead of the hashing and tar parsing here.
+        // Its errors surface on this thread, so they name the entry being read when they occur.
+        if (Compression != LayerCompression.None)
+        {
+            inflated = _readAhead = new ReadAheadStream(inflated);
+        }
+
+        var decompressed = new DecompressionErrorStream(inflated, CorruptFrame);
         var guarded = new BombGuardStream(decompressed, () => _compressed.BytesRead, limits, Bomb);
         _guard = new TarHeaderGuard(guarded, limits.MaxHeaderSize, (problem, entry, reason) =>
             throw DamagedBlobError() ?? Fail(problem, entry, $"Layer {{0}} is rejected because {reason}."));
@@ -327,6 +336,7 @@ public sealed class LayerReader : IDisposable
     {
         try
         {
+            _readAhead?.Stop();
             _compressed.Drain();
             return null;
         }
