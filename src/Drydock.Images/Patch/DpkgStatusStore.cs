@@ -87,27 +87,17 @@ internal sealed class DpkgStatusStore
     /// Returns the paths a status.d package's md5sums list names, or none when the list is
     /// shared with other packages, because the lines of one package cannot be picked out of it.
     /// </summary>
-    public IReadOnlyList<string> OldFiles(string name, string architecture)
-    {
-        if (Find(name, architecture) is not { } old || Md5sumsPath(Identify(old.Stanza, name, architecture), old.File)
-            is not { } path || IsShared(path, old.Stanza))
-        {
-            return [];
-        }
-
-        return [.. Md5sumsLines(path).Select(line => line.Path)];
-    }
+    public IReadOnlyList<string> OldFiles(string name, string architecture) =>
+        InstalledMd5sums(name, architecture) is { } list && !IsShared(list.Path, list.Stanza)
+            ? [.. Md5sumsLines(list.Path).Select(line => line.Path)]
+            : [];
 
     /// <summary>
     /// Returns the owner name of a status.d package's files: its md5sums path without the
     /// suffix, the same name under which <see cref="PatchLayerPlanner"/> indexes every list.
     /// </summary>
-    public string Md5sumsOwner(string name, string architecture)
-    {
-        var old = Find(name, architecture);
-        var path = old is null ? null : Md5sumsPath(Identify(old.Value.Stanza, name, architecture), old.Value.File);
-        return path is null ? "" : path[..^Md5sumsSuffix.Length];
-    }
+    public string Md5sumsOwner(string name, string architecture) =>
+        InstalledMd5sums(name, architecture) is { } list ? list.Path[..^Md5sumsSuffix.Length] : "";
 
     /// <summary>
     /// Replaces a package's stanza where it is, or adds it: to the status file, or as a new
@@ -185,6 +175,12 @@ internal sealed class DpkgStatusStore
 
         return false;
     }
+
+    private (string Stanza, string Path)? InstalledMd5sums(string name, string architecture) =>
+        Find(name, architecture) is { } old
+        && Md5sumsPath(Identify(old.Stanza, name, architecture), old.File) is { } path
+            ? (old.Stanza, path)
+            : null;
 
     // The md5sums of a status.d package: by its name as distroless and scanners look it up,
     // then the list beside its record file.
