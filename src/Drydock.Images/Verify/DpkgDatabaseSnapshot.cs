@@ -142,7 +142,9 @@ internal static class DpkgDatabaseSnapshot
     {
         string[] candidates =
         [
-            $"{StatusDirectory}/{name}:{architecture}.md5sums", $"{StatusDirectory}/{name}.md5sums", record + ".md5sums",
+            $"{StatusDirectory}/{name}:{architecture}.md5sums",
+            $"{StatusDirectory}/{name}.md5sums",
+            record + ".md5sums",
         ];
         return candidates.FirstOrDefault(path => root.ResolvePath(path) is not null);
     }

@@ -140,7 +140,9 @@ public sealed class DistrolessTests(PatchFixture fixture) : IClassFixture<PatchF
         foreach (var patched in _patched)
         {
             var own = Paths(lists[patched]).ToHashSet();
-            Assert.Contains(originals[patched].First(path => path.Contains(".so", StringComparison.Ordinal) || path.StartsWith("usr/bin/", StringComparison.Ordinal)), own);
+            var program = originals[patched].First(path =>
+                path.Contains(".so", StringComparison.Ordinal) || path.StartsWith("usr/bin/", StringComparison.Ordinal));
+            Assert.Contains(program, own);
             foreach (var other in _packages.Where(o => o != patched))
             {
                 Assert.Empty(originals[other].Intersect(own));
@@ -178,7 +180,8 @@ public sealed class DistrolessTests(PatchFixture fixture) : IClassFixture<PatchF
     private static string ListPath(string statusDirectory, string package, List<string> stanzas)
     {
         var stanza = stanzas.Single(s => s.StartsWith($"Package: {package}\n", StringComparison.Ordinal));
-        var architecture = stanza.Split('\n').Single(l => l.StartsWith("Architecture: ", StringComparison.Ordinal))[14..];
+        var architecture = stanza.Split('\n')
+            .Single(l => l.StartsWith("Architecture: ", StringComparison.Ordinal))["Architecture: ".Length..];
         string[] candidates =
         [
             Path.Combine(statusDirectory, $"{package}:{architecture}.md5sums"),

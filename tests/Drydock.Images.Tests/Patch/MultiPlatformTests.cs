@@ -75,7 +75,9 @@ public sealed class MultiPlatformTests(PatchFixture fixture) : IClassFixture<Pat
 
         Assert.Equal(3, result.Platforms.Count);
         Assert.All(result.Platforms, p => Assert.Equal("linux/amd64", $"{p.Platform.Os}/{p.Platform.Architecture}"));
-        var (full, expat, repeated) = (result.Platforms[0].Result, result.Platforms[1].Result, result.Platforms[2].Result);
+        var full = result.Platforms[0].Result;
+        var expat = result.Platforms[1].Result;
+        var repeated = result.Platforms[2].Result;
         Assert.Contains(full.Packages, p => p.Name == "libssl3");
         Assert.Contains(full.Packages, p => p.Name == "libexpat1");
         Assert.Equal(["libexpat1"], expat.Packages.Select(p => p.Name));
@@ -84,15 +86,18 @@ public sealed class MultiPlatformTests(PatchFixture fixture) : IClassFixture<Pat
         Assert.Equal(full.Packages.Count + expat.Packages.Count, result.Packages.Count);
 
         // skopeo reads the index the registry serves, and umoci unpacks each child it lists.
-        var raw = ToolRunner.Run("skopeo", ["inspect", "--raw", "--tls-verify=false", $"docker://{Reference("same-patched")}"]);
+        var raw = ToolRunner.Run(
+            "skopeo", ["inspect", "--raw", "--tls-verify=false", $"docker://{Reference("same-patched")}"]);
         var listed = JsonNode.Parse(raw)!["manifests"]!.AsArray().Select(m => (string)m!["digest"]!).ToList();
         Assert.Equal([$"{full.ManifestDigest}", $"{expat.ManifestDigest}", $"{expat.ManifestDigest}"], listed);
         Assert.NotEqual(children[0].ToString(), listed[0]);
         Assert.NotEqual(children[1].ToString(), listed[1]);
         var fullRoot = UnpackWithUmoci(listed[0]);
         var expatRoot = UnpackWithUmoci(listed[1]);
-        Assert.Contains("Package: libssl3\nStatus: install ok installed\n", File.ReadAllText(Path.Combine(fullRoot, "var/lib/dpkg/status")), StringComparison.Ordinal);
-        Assert.Contains("\nVersion: 2.5.0-1+deb12u5\n", File.ReadAllText(Path.Combine(expatRoot, "var/lib/dpkg/status.d/libexpat1")), StringComparison.Ordinal);
+        var status = File.ReadAllText(Path.Combine(fullRoot, "var/lib/dpkg/status"));
+        Assert.Contains("Package: libssl3\nStatus: install ok installed\n", status, StringComparison.Ordinal);
+        var expatRecord = File.ReadAllText(Path.Combine(expatRoot, "var/lib/dpkg/status.d/libexpat1"));
+        Assert.Contains("\nVersion: 2.5.0-1+deb12u5\n", expatRecord, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(expatRoot, "usr/bin/openssl")));
         Assert.False(File.Exists(Path.Combine(expatRoot, "var/lib/dpkg/status")));
     }
@@ -101,7 +106,8 @@ public sealed class MultiPlatformTests(PatchFixture fixture) : IClassFixture<Pat
     {
         var layout = Path.Combine(fixture.Directory, "umoci-" + Guid.NewGuid().ToString("N"));
         ToolRunner.Run("skopeo", [
-            "copy", "--src-tls-verify=false", $"docker://{fixture.Registry.Host}/patch/multi@{digest}", $"oci:{layout}:child"]);
+            "copy", "--src-tls-verify=false",
+            $"docker://{fixture.Registry.Host}/patch/multi@{digest}", $"oci:{layout}:child"]);
         var bundle = layout + "-bundle";
         ToolRunner.Run("umoci", ["unpack", "--image", layout + ":child", bundle]);
         return Path.Combine(bundle, "rootfs");
@@ -122,7 +128,8 @@ public sealed class MultiPlatformTests(PatchFixture fixture) : IClassFixture<Pat
         await fixture.PushRootAsync(ExpatRoot("amd64"), expatReference, "amd64");
         var children = new JsonArray();
         var digests = new List<Digest>();
-        foreach (var (child, features) in new[] { (fullReference, false), (expatReference, false), (expatReference, true) })
+        var listing = new[] { (fullReference, false), (expatReference, false), (expatReference, true) };
+        foreach (var (child, features) in listing)
         {
             await using var source = ImageTransports.OpenSource(child, fixture.Options);
             var manifest = await source.GetManifestAsync(Cancellation);
@@ -142,7 +149,12 @@ public sealed class MultiPlatformTests(PatchFixture fixture) : IClassFixture<Pat
             digests.Add(manifest.Digest);
         }
 
-        var index = new JsonObject { ["schemaVersion"] = 2, ["mediaType"] = MediaTypes.OciIndex, ["manifests"] = children };
+        var index = new JsonObject
+        {
+            ["schemaVersion"] = 2,
+            ["mediaType"] = MediaTypes.OciIndex,
+            ["manifests"] = children,
+        };
         var reference = Reference(tag);
         await using var destination = ImageTransports.OpenDestination(reference, fixture.Options);
         var raw = new RawManifest(Encoding.UTF8.GetBytes(index.ToJsonString()), MediaTypes.OciIndex);

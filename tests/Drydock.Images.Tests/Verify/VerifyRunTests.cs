@@ -79,7 +79,9 @@ public sealed class VerifyRunTests(PatchFixture fixture) : IClassFixture<PatchFi
     {
         fixture.Require();
 
-        var report = await VerifyAsync("cat /proc/self/status > /dev/null; exit 3", TestContext.Current.CancellationToken);
+        const string Command = "cat /proc/self/status > /dev/null; exit 3";
+
+        var report = await VerifyAsync(Command, TestContext.Current.CancellationToken);
 
         Assert.NotNull(report.Run);
         Assert.Equal(3, report.Run.ExitCode);
@@ -108,7 +110,8 @@ public sealed class VerifyRunTests(PatchFixture fixture) : IClassFixture<PatchFi
     private async Task<VerifyReport> VerifyAsync(string command, CancellationToken cancellationToken)
     {
         await using var source = ImageTransports.OpenSource(fixture.Image, fixture.Options);
-        return await new ImageVerifier().VerifyAsync(source, new VerifyOptions { RunCommand = command }, cancellationToken);
+        var options = new VerifyOptions { RunCommand = command };
+        return await new ImageVerifier().VerifyAsync(source, options, cancellationToken);
     }
 
     // Returns the run directory once the command has created its marker in the image's /tmp.
