@@ -36,6 +36,9 @@ internal sealed class DpkgStatusEditor
         }
     }
 
+    /// <summary>The stanzas in file order, without their trailing blank line.</summary>
+    public IReadOnlyList<string> Stanzas => _stanzas;
+
     public byte[] ToBytes() => Encoding.UTF8.GetBytes(string.Join("\n\n", _stanzas) + "\n\n");
 
     /// <summary>Returns a field's value (continuation lines joined with '\n'), or null.</summary>

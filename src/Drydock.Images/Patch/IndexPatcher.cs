@@ -26,16 +26,26 @@ internal sealed class IndexPatcher(ImagePatcher patcher)
         var entries = json["manifests"]!.AsArray();
         var platforms = new List<PlatformPatch>();
         var manifests = new RawManifest?[index.Manifests.Count];
+        var byDigest = new Dictionary<Digest, (PatchResult Result, RawManifest? Manifest)>();
         for (var i = 0; i < index.Manifests.Count; i++)
         {
             var child = index.Manifests[i];
-            if (IsImage(child))
+            if (!IsImage(child))
             {
-                var (result, manifest) = await PatchChildAsync(source, destination, child, options, cancellationToken)
-                    .ConfigureAwait(false);
-                platforms.Add(new PlatformPatch(child.Platform!, result));
-                manifests[i] = manifest;
+                continue;
             }
+
+            // Children are identified by digest, since several may share a platform (variants,
+            // os.features or plainly two builds); a child listed twice is patched once.
+            if (!byDigest.TryGetValue(child.Digest, out var patched))
+            {
+                patched = await PatchChildAsync(source, destination, child, options, cancellationToken)
+                    .ConfigureAwait(false);
+                byDigest[child.Digest] = patched;
+            }
+
+            platforms.Add(new PlatformPatch(child.Platform!, patched.Result));
+            manifests[i] = patched.Manifest;
         }
 
         // Children are written only once one platform needed a patch, so a run that patches
@@ -78,9 +88,7 @@ internal sealed class IndexPatcher(ImagePatcher patcher)
         PatchOptions options,
         CancellationToken cancellationToken)
     {
-        // NOTE: the child is loaded by platform, so of two children with the same platform only
-        // the first listed is patched and both get its result.
-        var image = await ResolvedImage.LoadAsync(source, child.Platform, cancellationToken).ConfigureAwait(false);
+        var image = await ResolvedImage.LoadChildAsync(source, child, cancellationToken).ConfigureAwait(false);
         return await patcher.PatchImageAsync(source, destination, image, options, cancellationToken).ConfigureAwait(false);
     }
 
@@ -108,18 +116,24 @@ internal sealed class IndexPatcher(ImagePatcher patcher)
         await destination.PutManifestAsync(manifest, cancellationToken).ConfigureAwait(false);
     }
 
-    private static PatchResult Summarise(Digest indexDigest, List<PlatformPatch> platforms) => new()
+    // A child listed twice shares one result, which counts once.
+    private static PatchResult Summarise(Digest indexDigest, List<PlatformPatch> platforms)
     {
-        BaseDigest = indexDigest,
-        Packages = [.. platforms.SelectMany(p => p.Result.Packages)],
-        KeptBack = [.. platforms.SelectMany(p => p.Result.KeptBack)],
-        ScriptsNotRun = [.. platforms.SelectMany(p => p.Result.ScriptsNotRun).Distinct()],
-        ScriptsReplaced = [.. platforms.SelectMany(p => p.Result.ScriptsReplaced).Distinct()],
-        DpkgDistFiles = [.. platforms.SelectMany(p => p.Result.DpkgDistFiles).Distinct()],
-        Unreached = [.. platforms.SelectMany(p => p.Result.Unreached).Distinct()],
-        Fixed = [.. platforms.SelectMany(p => p.Result.Fixed).Distinct().Order()],
-        Distribution = platforms.Select(p => p.Result.Distribution).FirstOrDefault(d => d is not null),
-        ReplacedPreviousPatch = platforms.Any(p => p.Result.ReplacedPreviousPatch),
-        Platforms = platforms,
-    };
+        var results = platforms.Select(p => p.Result).Distinct(ReferenceEqualityComparer.Instance)
+            .Cast<PatchResult>().ToList();
+        return new PatchResult
+        {
+            BaseDigest = indexDigest,
+            Packages = [.. results.SelectMany(r => r.Packages)],
+            KeptBack = [.. results.SelectMany(r => r.KeptBack)],
+            ScriptsNotRun = [.. results.SelectMany(r => r.ScriptsNotRun).Distinct()],
+            ScriptsReplaced = [.. results.SelectMany(r => r.ScriptsReplaced).Distinct()],
+            DpkgDistFiles = [.. results.SelectMany(r => r.DpkgDistFiles).Distinct()],
+            Unreached = [.. results.SelectMany(r => r.Unreached).Distinct()],
+            Fixed = [.. results.SelectMany(r => r.Fixed).Distinct().Order()],
+            Distribution = results.Select(r => r.Distribution).FirstOrDefault(d => d is not null),
+            ReplacedPreviousPatch = results.Any(r => r.ReplacedPreviousPatch),
+            Platforms = platforms,
+        };
+    }
 }

@@ -73,8 +73,8 @@ internal sealed partial class PatchLayerPlanner
             AddEntry(entry, target);
         }
 
-        var owner = _status.PerPackage ? old?.File ?? "" : prefix;
-        foreach (var path in OldFiles(prefix, old?.File, upgrade.Name))
+        var owner = _status.PerPackage ? _status.Md5sumsOwner(upgrade.Name, upgrade.Architecture) : prefix;
+        foreach (var path in OldFiles(prefix, upgrade))
         {
             if (!newPaths.Contains(path) && !oldConffiles.ContainsKey("/" + path))
             {
@@ -279,14 +279,14 @@ internal sealed partial class PatchLayerPlanner
             : upgrade.Name;
     }
 
-    // The old version's files: its info list, or in status.d the md5sums beside its record,
-    // which names regular files only.
-    private IEnumerable<string> OldFiles(string prefix, string? statusFile, string package)
+    // The old version's files: its info list, or in status.d its md5sums list, which names
+    // regular files only.
+    private IEnumerable<string> OldFiles(string prefix, PackageUpgrade upgrade)
     {
         var paths = _status.PerPackage
-            ? statusFile is null ? null : ParseMd5sums(_image.ReadFile(statusFile + ".md5sums"))
+            ? _status.OldFiles(upgrade.Name, upgrade.Architecture)
             : _image.ReadFile($"{InfoDirectory}/{prefix}.list") is { } list ? ParseList(list) : null;
-        return (paths ?? []).Select(path => Target(path, package));
+        return (paths ?? []).Select(path => Target(path, upgrade.Name));
     }
 
     private Dictionary<string, HashSet<string>> ReadOwners()

@@ -147,8 +147,11 @@ internal sealed class DpkgChecks
 
     // Instances of one Multi-Arch: same package share their identical files (the multiarch spec);
     // a package whose Replaces names the other took the file over when it was unpacked.
+    // Two packages read from one shared status.d list own its paths jointly, not in conflict.
     private static bool MayShare(DpkgEntry first, DpkgEntry second) =>
-        first.Record.Name == second.Record.Name || Replaces(first, second) || Replaces(second, first);
+        first.Record.Name == second.Record.Name
+        || (first.Md5sumsPath is not null && first.Md5sumsPath == second.Md5sumsPath)
+        || Replaces(first, second) || Replaces(second, first);
 
     private static bool Replaces(DpkgEntry replacing, DpkgEntry replaced) =>
         replacing.Record.Replaces.Any(r => r.Name == replaced.Record.Name && r.Accepts(replaced.Record.Version));

@@ -15,7 +15,9 @@ internal sealed record Conffile(string Path, string Md5, bool Obsolete);
 
 /// <summary>
 /// One package of the dpkg database with what verification needs: its relations, dpkg state,
-/// conffiles, the files it owns and the MD5 of each file in its md5sums list.
+/// conffiles, the files it owns and the MD5 of each file in its md5sums list. For status.d
+/// packages <c>Md5sumsPath</c> is the list the files come from, which several packages of one
+/// record file may share.
 /// </summary>
 internal sealed record DpkgEntry(
     PackageRecord Record,
@@ -23,7 +25,8 @@ internal sealed record DpkgEntry(
     string State,
     IReadOnlyList<Conffile> Conffiles,
     IReadOnlyList<string>? Files,
-    IReadOnlyDictionary<string, string>? Md5sums);
+    IReadOnlyDictionary<string, string>? Md5sums,
+    string? Md5sumsPath = null);
 
 /// <summary>
 /// Reads the dpkg database of a root: <c>/var/lib/dpkg/status</c> with the <c>info/</c> lists
@@ -124,12 +127,26 @@ internal static class DpkgDatabaseSnapshot
             Status = stanza["Status"],
         };
 
-        var inStatusDirectory = database != StatusFile;
-        var fileList = inStatusDirectory
-            ? lists.FromMd5sums(database + ".md5sums", name) ?? lists.ForPackage(name, architecture)
-            : lists.ForPackage(name, architecture);
-        var md5sums = ReadMd5sums(root, lists, inStatusDirectory ? [database + ".md5sums"] : [], name, architecture);
-        return new DpkgEntry(record, database, state, ParseConffiles(stanza["Conffiles"], name), fileList, md5sums);
+        var md5sumsPath = database == StatusFile ? null : StatusDirectoryMd5sums(root, name, architecture, database);
+        var fileList = (md5sumsPath is null ? null : lists.FromMd5sums(md5sumsPath, name))
+            ?? lists.ForPackage(name, architecture);
+        var md5sums = ReadMd5sums(root, lists, md5sumsPath is null ? [] : [md5sumsPath], name, architecture);
+        var conffiles = ParseConffiles(stanza["Conffiles"], name);
+        return new DpkgEntry(record, database, state, conffiles, fileList, md5sums, md5sumsPath);
+    }
+
+    // Distroless names a package's list after the package, and scanners such as syft look for
+    // NAME:ARCH.md5sums, then NAME.md5sums. A list named after a record file with several
+    // stanzas is shared by the packages that have no list of their own.
+    private static string? StatusDirectoryMd5sums(IRootFileSystem root, string name, string architecture, string record)
+    {
+        string[] candidates =
+        [
+            $"{StatusDirectory}/{name}:{architecture}.md5sums",
+            $"{StatusDirectory}/{name}.md5sums",
+            record + ".md5sums",
+        ];
+        return candidates.FirstOrDefault(path => root.ResolvePath(path) is not null);
     }
 
     // deb-md5sums(5): "MD5  PATH" per line, the path relative to the root.

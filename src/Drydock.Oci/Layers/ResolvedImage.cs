@@ -52,6 +52,23 @@ public sealed class ResolvedImage
             manifest = await source.GetManifestAsync(descriptor, cancellationToken).ConfigureAwait(false);
         }
 
+        return await ResolveAsync(source, manifest, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Fetches one child of the source's index by its descriptor, then its config. Unlike a
+    /// choice by platform this distinguishes children that share a platform.
+    /// </summary>
+    public static async Task<ResolvedImage> LoadChildAsync(IImageSource source, Descriptor child,
+        CancellationToken cancellationToken)
+    {
+        var manifest = await source.GetManifestAsync(child, cancellationToken).ConfigureAwait(false);
+        return await ResolveAsync(source, manifest, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<ResolvedImage> ResolveAsync(IImageSource source, RawManifest manifest,
+        CancellationToken cancellationToken)
+    {
         if (!MediaTypes.IsManifest(manifest.MediaType))
         {
             throw new InvalidDataException(

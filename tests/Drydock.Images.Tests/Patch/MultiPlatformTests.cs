@@ -66,6 +66,104 @@ public sealed class MultiPlatformTests(PatchFixture fixture) : IClassFixture<Pat
         }
     }
 
+    [Fact]
+    public async Task Patch_PatchesSamePlatformChildrenApart()
+    {
+        fixture.Require();
+        var (index, children) = await PushSamePlatformIndexAsync("same");
+
+        var result = await PatchAsync(index, "same-patched");
+
+        Assert.Equal(3, result.Platforms.Count);
+        Assert.All(result.Platforms, p => Assert.Equal("linux/amd64", $"{p.Platform.Os}/{p.Platform.Architecture}"));
+        var full = result.Platforms[0].Result;
+        var expat = result.Platforms[1].Result;
+        var repeated = result.Platforms[2].Result;
+        Assert.Contains(full.Packages, p => p.Name == "libssl3");
+        Assert.Contains(full.Packages, p => p.Name == "libexpat1");
+        Assert.Equal(["libexpat1"], expat.Packages.Select(p => p.Name));
+        Assert.Same(expat, repeated);
+        Assert.NotEqual(full.ManifestDigest, expat.ManifestDigest);
+        Assert.Equal(full.Packages.Count + expat.Packages.Count, result.Packages.Count);
+
+        // skopeo reads the index the registry serves, and umoci unpacks each child it lists.
+        var raw = ToolRunner.Run(
+            "skopeo", ["inspect", "--raw", "--tls-verify=false", $"docker://{Reference("same-patched")}"]);
+        var listed = JsonNode.Parse(raw)!["manifests"]!.AsArray().Select(m => (string)m!["digest"]!).ToList();
+        Assert.Equal([$"{full.ManifestDigest}", $"{expat.ManifestDigest}", $"{expat.ManifestDigest}"], listed);
+        Assert.NotEqual(children[0].ToString(), listed[0]);
+        Assert.NotEqual(children[1].ToString(), listed[1]);
+        var fullRoot = UnpackWithUmoci(listed[0]);
+        var expatRoot = UnpackWithUmoci(listed[1]);
+        var status = File.ReadAllText(Path.Combine(fullRoot, "var/lib/dpkg/status"));
+        Assert.Contains("Package: libssl3\nStatus: install ok installed\n", status, StringComparison.Ordinal);
+        var expatRecord = File.ReadAllText(Path.Combine(expatRoot, "var/lib/dpkg/status.d/libexpat1"));
+        Assert.Contains("\nVersion: 2.5.0-1+deb12u5\n", expatRecord, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(expatRoot, "usr/bin/openssl")));
+        Assert.False(File.Exists(Path.Combine(expatRoot, "var/lib/dpkg/status")));
+    }
+
+    private string UnpackWithUmoci(string digest)
+    {
+        var layout = Path.Combine(fixture.Directory, "umoci-" + Guid.NewGuid().ToString("N"));
+        ToolRunner.Run("skopeo", [
+            "copy", "--src-tls-verify=false",
+            $"docker://{fixture.Registry.Host}/patch/multi@{digest}", $"oci:{layout}:child"]);
+        var bundle = layout + "-bundle";
+        ToolRunner.Run("umoci", ["unpack", "--image", layout + ":child", bundle]);
+        return Path.Combine(bundle, "rootfs");
+    }
+
+    // An index of three linux/amd64 children: the base image, an image of libexpat1 alone and
+    // the same libexpat1 image again, listed with an os.features entry.
+    private async Task<(string Index, Digest[] Children)> PushSamePlatformIndexAsync(string tag)
+    {
+        var fullReference = Reference(tag + "-full");
+        await using (var from = ImageTransports.OpenSource(fixture.Image, fixture.Options))
+        await using (var to = ImageTransports.OpenDestination(fullReference, fixture.Options))
+        {
+            await ImageCopier.CopyAsync(from, to, new CopyOptions(), Cancellation);
+        }
+
+        var expatReference = Reference(tag + "-expat");
+        await fixture.PushRootAsync(ExpatRoot("amd64"), expatReference, "amd64");
+        var children = new JsonArray();
+        var digests = new List<Digest>();
+        var listing = new[] { (fullReference, false), (expatReference, false), (expatReference, true) };
+        foreach (var (child, features) in listing)
+        {
+            await using var source = ImageTransports.OpenSource(child, fixture.Options);
+            var manifest = await source.GetManifestAsync(Cancellation);
+            var platform = new JsonObject { ["architecture"] = "amd64", ["os"] = "linux" };
+            if (features)
+            {
+                platform["os.features"] = new JsonArray("drydock-test");
+            }
+
+            children.Add(new JsonObject
+            {
+                ["mediaType"] = manifest.MediaType,
+                ["digest"] = manifest.Digest.ToString(),
+                ["size"] = manifest.Bytes.Length,
+                ["platform"] = platform,
+            });
+            digests.Add(manifest.Digest);
+        }
+
+        var index = new JsonObject
+        {
+            ["schemaVersion"] = 2,
+            ["mediaType"] = MediaTypes.OciIndex,
+            ["manifests"] = children,
+        };
+        var reference = Reference(tag);
+        await using var destination = ImageTransports.OpenDestination(reference, fixture.Options);
+        var raw = new RawManifest(Encoding.UTF8.GetBytes(index.ToJsonString()), MediaTypes.OciIndex);
+        await destination.PutRootManifestAsync(raw, Cancellation);
+        await destination.CommitAsync(Cancellation);
+        return (reference, [.. digests]);
+    }
+
     private string Reference(string tag) => $"{fixture.Registry.Host}/patch/multi:{tag}";
 
     private async Task<(string Index, Digest Arm64)> PushIndexAsync(string tag)
@@ -129,15 +227,17 @@ public sealed class MultiPlatformTests(PatchFixture fixture) : IClassFixture<Pat
         return await new ImagePatcher(fixture.Http).PatchAsync(source, destination, options, Cancellation);
     }
 
-    // Extracts libexpat1:arm64 and its dependencies once, keeping apt's downloads, then records
+    // Extracts libexpat1 and its dependencies for one architecture once, keeping apt's downloads, then records
     // each package as distroless does: its stanza in status.d/NAME and its md5sums beside it.
-    private static string Arm64Root() =>
+    private static string Arm64Root() => ExpatRoot("arm64");
+
+    private static string ExpatRoot(string architecture) =>
         Mmdebstrap.Build(
-            Path.Combine(TestCache.Root, "bookworm-arm64-expat"),
+            Path.Combine(TestCache.Root, $"bookworm-{architecture}-expat"),
             new DebianRootSpec
             {
                 Variant = "extract",
-                Architecture = "arm64",
+                Architecture = architecture,
                 Include = ["libexpat1"],
                 Skip = ["cleanup/apt"],
             },
