@@ -126,7 +126,7 @@ public sealed partial class ImagePatcher
             LogScriptDiagnostic(diagnostic.Path, diagnostic.Message);
         }
 
-        using var layer = PatchLayerWriter.Write(items, Path.GetTempPath());
+        using var layer = PatchLayerWriter.Write(items, Path.GetTempPath(), cancellationToken);
         var manifest = await WriteAsync(
             source, destination, image, replacing, layer, time, packages, planner, baseDigest, cancellationToken)
             .ConfigureAwait(false);
