@@ -44,8 +44,11 @@ internal sealed partial class PatchLayerPlanner
     public List<string> ScriptsNotRun { get; } = [];
 
     /// <summary>Adds the files and database entries of one package.</summary>
+    /// <exception cref="InvalidDataException">The package has an entry no layer can carry unambiguously.</exception>
+    /// <exception cref="IOException">An entry climbs out of the root.</exception>
     public void Add(PackageUpgrade upgrade)
     {
+        DebEntryValidator.Validate(upgrade.Deb, upgrade.Name);
         var old = _status.Find(upgrade.Name, upgrade.Architecture);
         var prefix = InfoPrefix(upgrade);
         var conffiles = ConffileNames(upgrade.Deb);
@@ -62,6 +65,11 @@ internal sealed partial class PatchLayerPlanner
             {
                 _kept.Add(target);
                 continue;
+            }
+
+            if (entry.Type == TarEntryType.SymbolicLink)
+            {
+                DebEntryValidator.CheckSymlinkTarget(target, entry.LinkTarget!, upgrade.Name);
             }
 
             if (conffiles.Contains("/" + entry.Path))
@@ -127,8 +135,36 @@ internal sealed partial class PatchLayerPlanner
         }
 
         RunMaintainerScripts();
+        CheckNothingBelowNonDirectories();
         return [.. _items.Values];
     }
+
+    // No entry may sit below a symlink or file that the layer itself writes or that the image
+    // has, because extractors disagree on whether to follow, replace or fail there.
+    private void CheckNothingBelowNonDirectories()
+    {
+        foreach (var (path, item) in _items)
+        {
+            for (var slash = path.LastIndexOf('/'); slash > 0; slash = path.LastIndexOf('/', slash - 1))
+            {
+                var parent = path[..slash];
+                var layer = _items.GetValueOrDefault(parent);
+                var blocking = layer is null
+                    ? _image.KindOf(parent) is { } kind && kind != LayerEntryKind.Directory ? "the image's" : null
+                    : layer.Type != TarEntryType.Directory && !IsWhiteout(layer) ? "the patch layer's" : null;
+                if (blocking is not null && !IsWhiteout(item))
+                {
+                    throw new InvalidDataException(
+                        $"The patch would write '/{path}' below '/{parent}', which is {blocking} symlink or file, "
+                        + "so extractors would unpack it differently. Leave one of the packages that ship "
+                        + "these paths out with --packages.");
+                }
+            }
+        }
+    }
+
+    private static bool IsWhiteout(LayerItem item) =>
+        item.Path[(item.Path.LastIndexOf('/') + 1)..].StartsWith(".wh.", StringComparison.Ordinal);
 
     private bool IsEmptyAfterPatch(string directory, HashSet<string> removed)
     {
