@@ -242,6 +242,11 @@ internal static class PatchCommand
             await stdout.WriteLineAsync($"conffile {file} was edited in the image and kept; the new one is {file}.dpkg-dist");
         }
 
+        foreach (var kept in result.KeptDirectories)
+        {
+            await stdout.WriteLineAsync($"directory kept: {kept}; dpkg keeps a directory where a package ships a symlink");
+        }
+
         if (result.ScriptsReplaced.Count > 0)
         {
             await stdout.WriteLineAsync("regenerated natively: " + string.Join(", ", result.ScriptsReplaced));

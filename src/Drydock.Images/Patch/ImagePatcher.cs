@@ -137,6 +137,7 @@ public sealed partial class ImagePatcher
             ScriptsNotRun = planner.ScriptsNotRun,
             ScriptsReplaced = planner.ScriptsReplaced,
             DpkgDistFiles = planner.DpkgDistFiles,
+            KeptDirectories = planner.KeptDirectories,
             ReplacedPreviousPatch = replacing,
             Fixed = FixedVulnerabilities(packages, targets, unreached),
         }, manifest);

@@ -116,6 +116,7 @@ internal sealed class IndexPatcher(ImagePatcher patcher)
         ScriptsNotRun = [.. platforms.SelectMany(p => p.Result.ScriptsNotRun).Distinct()],
         ScriptsReplaced = [.. platforms.SelectMany(p => p.Result.ScriptsReplaced).Distinct()],
         DpkgDistFiles = [.. platforms.SelectMany(p => p.Result.DpkgDistFiles).Distinct()],
+        KeptDirectories = [.. platforms.SelectMany(p => p.Result.KeptDirectories).Distinct()],
         Unreached = [.. platforms.SelectMany(p => p.Result.Unreached).Distinct()],
         Fixed = [.. platforms.SelectMany(p => p.Result.Fixed).Distinct().Order()],
         Distribution = platforms.Select(p => p.Result.Distribution).FirstOrDefault(d => d is not null),

@@ -41,11 +41,14 @@ internal sealed partial class PatchLayerPlanner
 
     public List<string> DpkgDistFiles { get; } = [];
 
+    /// <summary>Directories kept in place of a package's symlink, as <c>/PATH -> TARGET (PACKAGE)</c>.</summary>
+    public List<string> KeptDirectories { get; } = [];
+
     public List<string> ScriptsNotRun { get; } = [];
 
     /// <summary>Adds the files and database entries of one package.</summary>
     /// <exception cref="InvalidDataException">The package has an entry no layer can carry unambiguously.</exception>
-    /// <exception cref="IOException">An entry climbs out of the root.</exception>
+    /// <exception cref="IOException">An entry climbs out of the root or would replace a directory of the image.</exception>
     public void Add(PackageUpgrade upgrade)
     {
         DebEntryValidator.Validate(upgrade.Deb, upgrade.Name);
@@ -70,6 +73,11 @@ internal sealed partial class PatchLayerPlanner
             if (entry.Type == TarEntryType.SymbolicLink)
             {
                 DebEntryValidator.CheckSymlinkTarget(target, entry.LinkTarget!, upgrade.Name);
+            }
+
+            if (KeepsImageDirectory(entry, target, upgrade.Name))
+            {
+                continue;
             }
 
             if (conffiles.Contains("/" + entry.Path))
@@ -137,6 +145,28 @@ internal sealed partial class PatchLayerPlanner
         RunMaintainerScripts();
         CheckNothingBelowNonDirectories();
         return [.. _items.Values];
+    }
+
+    // dpkg 1.21 (src/main/archives.c, tarobject) leaves a directory of the image in place when
+    // the package ships a symlink there, with only a debug message ("symlink exists as
+    // directory"), and fails on a file or hard link there ("trying to overwrite directory").
+    private bool KeepsImageDirectory(DebEntry entry, string target, string package)
+    {
+        if (entry.Type == TarEntryType.Directory || _image.KindOf(target) != LayerEntryKind.Directory)
+        {
+            return false;
+        }
+
+        if (entry.Type != TarEntryType.SymbolicLink)
+        {
+            throw new IOException(
+                $"The package '{package}' ships the {DebEntryValidator.Describe(entry.Type)} '/{entry.Path}' where "
+                + $"the image has the directory '/{target}', which dpkg refuses to overwrite. "
+                + "Leave the package out with --packages.");
+        }
+
+        KeptDirectories.Add($"/{target} -> {entry.LinkTarget} ({package})");
+        return true;
     }
 
     // No entry may sit below a symlink or file that the layer itself writes or that the image

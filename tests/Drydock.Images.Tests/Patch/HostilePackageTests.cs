@@ -2,6 +2,7 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text;
 using Drydock.Images.Patch;
+using Drydock.Oci.Layers;
 using Drydock.Oci.Transports;
 using Drydock.Packages.Apt.Sources;
 using Drydock.Testing.Apt;
@@ -10,7 +11,8 @@ namespace Drydock.Images.Tests.Patch;
 
 /// <summary>
 /// Patches from a signed repository whose libexpat1 upgrade is a .deb built here with unusual
-/// or hostile data.tar entries. Each is rejected before anything reaches the destination.
+/// or hostile data.tar entries. Each is rejected before anything reaches the destination, or,
+/// for a symlink where the image has a directory, patched as dpkg would.
 /// </summary>
 public sealed class HostilePackageTests(PatchFixture fixture) : IClassFixture<PatchFixture>, IDisposable
 {
@@ -28,6 +30,8 @@ public sealed class HostilePackageTests(PatchFixture fixture) : IClassFixture<Pa
         ["hard-link-to-image-file"] = [new DebItem("./etc/shadow-copy", TarEntryType.HardLink, "./etc/shadow")],
         ["fifo"] = [new DebItem($"{LibraryDirectory}/pipe", TarEntryType.Fifo)],
         ["duplicate-entry"] = [RegularFile($"{LibraryDirectory}/twice"), Symlink($"{LibraryDirectory}/twice", "/tmp/x")],
+        ["file-over-image-directory"] = [RegularFile("./etc/apt")],
+        ["symlink-over-image-directory"] = [RegularFile($"{LibraryDirectory}/libexpat-test.so"), Symlink("./etc/apt", "/tmp/x")],
     };
 
     private readonly TestGpg _gpg = new();
@@ -48,6 +52,7 @@ public sealed class HostilePackageTests(PatchFixture fixture) : IClassFixture<Pa
         { "hard-link-to-image-file", typeof(InvalidDataException), "etc/shadow" },
         { "fifo", typeof(InvalidDataException), "/usr/lib/x86_64-linux-gnu/pipe" },
         { "duplicate-entry", typeof(InvalidDataException), "/usr/lib/x86_64-linux-gnu/twice" },
+        { "file-over-image-directory", typeof(IOException), "/etc/apt" },
     };
 
     [Theory]
@@ -64,6 +69,22 @@ public sealed class HostilePackageTests(PatchFixture fixture) : IClassFixture<Pa
         Assert.Contains(Package, error.Message, StringComparison.Ordinal);
         Assert.Contains(value, error.Message, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.GetDirectoryName(output)), "the output's parent was created");
+    }
+
+    [Fact]
+    public async Task Patch_KeepsImageDirectoryUnderPackageSymlink()
+    {
+        fixture.Require();
+        var output = Path.Combine(_directory, "kept", "layout");
+
+        var result = await PatchAsync("symlink-over-image-directory", output);
+
+        Assert.Equal(["/etc/apt -> /tmp/x (libexpat1)"], result.KeptDirectories);
+        await using var source = ImageTransports.OpenSource($"oci:{output}:patched", fixture.Options);
+        var image = await ResolvedImage.LoadAsync(source, null, Cancellation);
+        var snapshot = await ImageSnapshot.ReadAsync(image, image.Layers, Cancellation);
+        Assert.Equal(LayerEntryKind.Directory, snapshot.KindOf("etc/apt"));
+        Assert.Equal(LayerEntryKind.File, snapshot.KindOf("usr/lib/x86_64-linux-gnu/libexpat-test.so"));
     }
 
     public void Dispose()
