@@ -127,6 +127,7 @@ public sealed partial class ImagePatcher
         }
 
         using var layer = PatchLayerWriter.Write(items, Path.GetTempPath(), cancellationToken);
+        PatchLayerReadBack.Verify(layer, cancellationToken);
         var manifest = await WriteAsync(
             source, destination, image, replacing, layer, time, packages, planner, baseDigest, cancellationToken)
             .ConfigureAwait(false);
