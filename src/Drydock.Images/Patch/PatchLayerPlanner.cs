@@ -48,7 +48,9 @@ internal sealed partial class PatchLayerPlanner
 
     /// <summary>Adds the files and database entries of one package.</summary>
     /// <exception cref="InvalidDataException">The package has an entry no layer can carry unambiguously.</exception>
-    /// <exception cref="IOException">An entry climbs out of the root or would replace a directory of the image.</exception>
+    /// <exception cref="IOException">
+    /// An entry climbs out of the root or would replace a directory of the image.
+    /// </exception>
     public void Add(PackageUpgrade upgrade)
     {
         DebEntryValidator.Validate(upgrade.Deb, upgrade.Name);

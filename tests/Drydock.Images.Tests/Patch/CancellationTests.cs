@@ -33,7 +33,8 @@ public sealed class CancellationTests(PatchFixture fixture) : IClassFixture<Patc
         {
             await using (destination)
             {
-                await new ImagePatcher(fixture.Http).PatchAsync(source, destination, new PatchOptions(), destination.Token);
+                var patcher = new ImagePatcher(fixture.Http);
+                await patcher.PatchAsync(source, destination, new PatchOptions(), destination.Token);
             }
         });
 

@@ -24,14 +24,18 @@ public sealed class HostilePackageTests(PatchFixture fixture) : IClassFixture<Pa
     {
         ["relative-symlink-escape"] = [Symlink($"{LibraryDirectory}/evil", "../../../../../../../tmp/x")],
         ["newline-in-name"] = [RegularFile($"{LibraryDirectory}/evil\nname")],
-        ["file-below-own-symlink"] = [Symlink($"{LibraryDirectory}/evil", "/tmp/x"), RegularFile($"{LibraryDirectory}/evil/F")],
-        ["symlink-after-file-below"] = [RegularFile($"{LibraryDirectory}/evil/F"), Symlink($"{LibraryDirectory}/evil", "/tmp/x")],
+        ["file-below-own-symlink"] =
+            [Symlink($"{LibraryDirectory}/evil", "/tmp/x"), RegularFile($"{LibraryDirectory}/evil/F")],
+        ["symlink-after-file-below"] =
+            [RegularFile($"{LibraryDirectory}/evil/F"), Symlink($"{LibraryDirectory}/evil", "/tmp/x")],
         ["whiteout-name"] = [RegularFile($"{LibraryDirectory}/.wh.libc.so.6")],
         ["hard-link-to-image-file"] = [new DebItem("./etc/shadow-copy", TarEntryType.HardLink, "./etc/shadow")],
         ["fifo"] = [new DebItem($"{LibraryDirectory}/pipe", TarEntryType.Fifo)],
-        ["duplicate-entry"] = [RegularFile($"{LibraryDirectory}/twice"), Symlink($"{LibraryDirectory}/twice", "/tmp/x")],
+        ["duplicate-entry"] =
+            [RegularFile($"{LibraryDirectory}/twice"), Symlink($"{LibraryDirectory}/twice", "/tmp/x")],
         ["file-over-image-directory"] = [RegularFile("./etc/apt")],
-        ["symlink-over-image-directory"] = [RegularFile($"{LibraryDirectory}/libexpat-test.so"), Symlink("./etc/apt", "/tmp/x")],
+        ["symlink-over-image-directory"] =
+            [RegularFile($"{LibraryDirectory}/libexpat-test.so"), Symlink("./etc/apt", "/tmp/x")],
     };
 
     private readonly TestGpg _gpg = new();
