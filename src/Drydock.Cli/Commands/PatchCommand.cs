@@ -118,23 +118,39 @@ internal static class PatchCommand
             using var http = new HttpClient();
             var patcher = new ImagePatcher(http, context.LoggerFactory.CreateLogger("Drydock.Images.Patch"));
             PatchResult result;
-            var from = ImageTransports.OpenSource(location, transport);
-            await using (from.ConfigureAwait(false))
+            var destinationName = target;
+            var transaction = new PatchTransaction(target);
+            var outputs = new PatchOutputs(target, parseResult.GetValue(vexOutput), parseResult.GetValue(sbomOutput));
+            try
             {
-                var to = ImageTransports.OpenDestination(target, transport);
-                await using (to.ConfigureAwait(false))
+                var from = ImageTransports.OpenSource(location, transport);
+                await using (from.ConfigureAwait(false))
                 {
-                    result = await patcher.PatchAsync(from, to, options, cancellationToken);
-                    await PrintAsync(context.Stdout, result, to.Name);
+                    var to = transaction.Wrap(ImageTransports.OpenDestination(target, transport));
+                    await using (to.ConfigureAwait(false))
+                    {
+                        destinationName = to.Name;
+                        result = await patcher.PatchAsync(from, to, options, cancellationToken);
+                        if (result.ManifestDigest is { } digest && !result.NothingToPatch)
+                        {
+                            await outputs.PrepareAsync(result, transaction.ReadBackLocation(target, digest), transport,
+                                GlobalOptions.GetPlatform(parseResult), context, cancellationToken);
+                        }
+
+                        // The side files go into place before the tag, so the tag is pushed last.
+                        await outputs.PublishAsync(context);
+                        await transaction.PublishAsync(cancellationToken);
+                    }
                 }
             }
-
-            if (result.ManifestDigest is not null && !result.NothingToPatch)
+            catch
             {
-                var outputs = new PatchOutputs(target, parseResult.GetValue(vexOutput), parseResult.GetValue(sbomOutput));
-                await outputs.WriteAsync(result, transport, GlobalOptions.GetPlatform(parseResult), context, cancellationToken);
+                outputs.Discard();
+                transaction.RollBack();
+                throw;
             }
 
+            await PrintAsync(context.Stdout, result, destinationName);
             return ExitCodes.Success;
         });
         return command;
@@ -240,6 +256,11 @@ internal static class PatchCommand
         foreach (var file in result.DpkgDistFiles)
         {
             await stdout.WriteLineAsync($"conffile {file} was edited in the image and kept; the new one is {file}.dpkg-dist");
+        }
+
+        foreach (var kept in result.KeptDirectories)
+        {
+            await stdout.WriteLineAsync($"directory kept: {kept}; dpkg keeps a directory where a package ships a symlink");
         }
 
         if (result.ScriptsReplaced.Count > 0)

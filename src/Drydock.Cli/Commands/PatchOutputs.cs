@@ -14,8 +14,16 @@ namespace Drydock.Cli.Commands;
 /// </summary>
 internal sealed class PatchOutputs(string target, string? vexPath, string? sbomPath)
 {
-    public async Task WriteAsync(
+    private readonly List<(string Temporary, string Path, string Message)> _prepared = [];
+    private readonly List<string> _published = [];
+
+    /// <summary>
+    /// Writes the side files to temporary paths beside their places, reading the SBOM from
+    /// <paramref name="readBack"/>, the written image before it is published.
+    /// </summary>
+    public async Task PrepareAsync(
         PatchResult result,
+        string readBack,
         ImageTransportOptions transport,
         Platform? platform,
         CliContext context,
@@ -27,16 +35,43 @@ internal sealed class PatchOutputs(string target, string? vexPath, string? sbomP
         {
             var time = SourceDateEpoch() ?? DateTimeOffset.UtcNow;
             var json = PatchVex.Write(result, ImageName(reference), result.Distribution ?? "debian", time);
-            WriteAtomically(vex, Encoding.UTF8.GetBytes(json));
-            await context.Stderr.WriteLineAsync($"wrote OpenVEX document {vex}");
+            var temporary = TemporaryBeside(vex);
+            _prepared.Add((temporary, vex, $"wrote OpenVEX document {vex}"));
+            await File.WriteAllBytesAsync(temporary, Encoding.UTF8.GetBytes(json), cancellationToken);
         }
 
         if (sbom is not null)
         {
-            var document = await SbomCommand.ReadAsync(target, transport, platform, context, cancellationToken);
-            SbomCommand.WriteFile(document, SbomFormat.CycloneDx, sbom);
-            await context.Stderr.WriteLineAsync($"wrote CycloneDX SBOM {sbom}");
+            var document = await SbomCommand.ReadAsync(readBack, transport, platform, context, cancellationToken);
+            var temporary = TemporaryBeside(sbom);
+            _prepared.Add((temporary, sbom, $"wrote CycloneDX SBOM {sbom}"));
+            SbomCommand.WriteFile(document, SbomFormat.CycloneDx, temporary);
         }
+    }
+
+    /// <summary>Renames the prepared side files into place.</summary>
+    public async Task PublishAsync(CliContext context)
+    {
+        foreach (var (temporary, path, message) in _prepared)
+        {
+            File.Move(temporary, path, overwrite: true);
+            _published.Add(path);
+            await context.Stderr.WriteLineAsync(message);
+        }
+
+        _prepared.Clear();
+    }
+
+    /// <summary>Deletes the side files of a run that failed, published or not.</summary>
+    public void Discard()
+    {
+        foreach (var path in _prepared.Select(p => p.Temporary).Concat(_published))
+        {
+            File.Delete(path);
+        }
+
+        _prepared.Clear();
+        _published.Clear();
     }
 
     // DIR.TAG.SUFFIX beside an OCI layout directory, so the layout itself stays as the spec
@@ -56,19 +91,10 @@ internal sealed class PatchOutputs(string target, string? vexPath, string? sbomP
             ? DateTimeOffset.FromUnixTimeSeconds(seconds)
             : null;
 
-    // Written beside the target and renamed, so a failed run leaves no half-written file.
-    private static void WriteAtomically(string path, byte[] content)
+    // Beside the final path, so the rename that publishes it stays on one file system.
+    private static string TemporaryBeside(string path)
     {
         var full = Path.GetFullPath(path);
-        var temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            File.WriteAllBytes(temporary, content);
-            File.Move(temporary, full, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
+        return Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
     }
 }

@@ -128,7 +128,8 @@ public sealed partial class ImagePatcher
         }
 
         LogStep("plan the layer", clock.Lap());
-        using var layer = PatchLayerWriter.Write(items, Path.GetTempPath());
+        using var layer = PatchLayerWriter.Write(items, Path.GetTempPath(), cancellationToken);
+        PatchLayerReadBack.Verify(layer, cancellationToken);
         LogStep("write the layer", clock.Lap());
         var manifest = await WriteAsync(
             source, destination, image, replacing, layer, time, packages, planner, baseDigest, cancellationToken)
@@ -141,6 +142,7 @@ public sealed partial class ImagePatcher
             ScriptsNotRun = planner.ScriptsNotRun,
             ScriptsReplaced = planner.ScriptsReplaced,
             DpkgDistFiles = planner.DpkgDistFiles,
+            KeptDirectories = planner.KeptDirectories,
             ReplacedPreviousPatch = replacing,
             Fixed = FixedVulnerabilities(packages, targets, unreached),
         }, manifest);

@@ -129,6 +129,7 @@ internal sealed class IndexPatcher(ImagePatcher patcher)
             ScriptsNotRun = [.. results.SelectMany(r => r.ScriptsNotRun).Distinct()],
             ScriptsReplaced = [.. results.SelectMany(r => r.ScriptsReplaced).Distinct()],
             DpkgDistFiles = [.. results.SelectMany(r => r.DpkgDistFiles).Distinct()],
+            KeptDirectories = [.. results.SelectMany(r => r.KeptDirectories).Distinct()],
             Unreached = [.. results.SelectMany(r => r.Unreached).Distinct()],
             Fixed = [.. results.SelectMany(r => r.Fixed).Distinct().Order()],
             Distribution = results.Select(r => r.Distribution).FirstOrDefault(d => d is not null),

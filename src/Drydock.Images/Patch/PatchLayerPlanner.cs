@@ -41,11 +41,19 @@ internal sealed partial class PatchLayerPlanner
 
     public List<string> DpkgDistFiles { get; } = [];
 
+    /// <summary>Directories kept in place of a package's symlink, as <c>/PATH -> TARGET (PACKAGE)</c>.</summary>
+    public List<string> KeptDirectories { get; } = [];
+
     public List<string> ScriptsNotRun { get; } = [];
 
     /// <summary>Adds the files and database entries of one package.</summary>
+    /// <exception cref="InvalidDataException">The package has an entry no layer can carry unambiguously.</exception>
+    /// <exception cref="IOException">
+    /// An entry climbs out of the root or would replace a directory of the image.
+    /// </exception>
     public void Add(PackageUpgrade upgrade)
     {
+        DebEntryValidator.Validate(upgrade.Deb, upgrade.Name);
         var old = _status.Find(upgrade.Name, upgrade.Architecture);
         var prefix = InfoPrefix(upgrade);
         var conffiles = ConffileNames(upgrade.Deb);
@@ -61,6 +69,16 @@ internal sealed partial class PatchLayerPlanner
             if (_config.IsExcluded("/" + entry.Path, entry.Type is TarEntryType.Directory or TarEntryType.SymbolicLink))
             {
                 _kept.Add(target);
+                continue;
+            }
+
+            if (entry.Type == TarEntryType.SymbolicLink)
+            {
+                DebEntryValidator.CheckSymlinkTarget(target, entry.LinkTarget!, upgrade.Name);
+            }
+
+            if (KeepsImageDirectory(entry, target, upgrade.Name))
+            {
                 continue;
             }
 
@@ -129,8 +147,58 @@ internal sealed partial class PatchLayerPlanner
         }
 
         RunMaintainerScripts();
+        CheckNothingBelowNonDirectories();
         return [.. _items.Values];
     }
+
+    // dpkg 1.21 (src/main/archives.c, tarobject) leaves a directory of the image in place when
+    // the package ships a symlink there, with only a debug message ("symlink exists as
+    // directory"), and fails on a file or hard link there ("trying to overwrite directory").
+    private bool KeepsImageDirectory(DebEntry entry, string target, string package)
+    {
+        if (entry.Type == TarEntryType.Directory || _image.KindOf(target) != LayerEntryKind.Directory)
+        {
+            return false;
+        }
+
+        if (entry.Type != TarEntryType.SymbolicLink)
+        {
+            throw new IOException(
+                $"The package '{package}' ships the {DebEntryValidator.Describe(entry.Type)} '/{entry.Path}' where "
+                + $"the image has the directory '/{target}', which dpkg refuses to overwrite. "
+                + "Leave the package out with --packages.");
+        }
+
+        KeptDirectories.Add($"/{target} -> {entry.LinkTarget} ({package})");
+        return true;
+    }
+
+    // No entry may sit below a symlink or file that the layer itself writes or that the image
+    // has, because extractors disagree on whether to follow, replace or fail there.
+    private void CheckNothingBelowNonDirectories()
+    {
+        foreach (var (path, item) in _items)
+        {
+            for (var slash = path.LastIndexOf('/'); slash > 0; slash = path.LastIndexOf('/', slash - 1))
+            {
+                var parent = path[..slash];
+                var layer = _items.GetValueOrDefault(parent);
+                var blocking = layer is null
+                    ? _image.KindOf(parent) is { } kind && kind != LayerEntryKind.Directory ? "the image's" : null
+                    : layer.Type != TarEntryType.Directory && !IsWhiteout(layer) ? "the patch layer's" : null;
+                if (blocking is not null && !IsWhiteout(item))
+                {
+                    throw new InvalidDataException(
+                        $"The patch would write '/{path}' below '/{parent}', which is {blocking} symlink or file, "
+                        + "so extractors would unpack it differently. Leave one of the packages that ship "
+                        + "these paths out with --packages.");
+                }
+            }
+        }
+    }
+
+    private static bool IsWhiteout(LayerItem item) =>
+        item.Path[(item.Path.LastIndexOf('/') + 1)..].StartsWith(".wh.", StringComparison.Ordinal);
 
     private bool IsEmptyAfterPatch(string directory, HashSet<string> removed)
     {

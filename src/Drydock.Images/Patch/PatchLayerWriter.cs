@@ -35,9 +35,23 @@ internal sealed class PatchLayer : IDisposable
 /// </summary>
 internal static class PatchLayerWriter
 {
-    public static PatchLayer Write(IEnumerable<LayerItem> items, string directory)
+    /// <summary>Writes the layer to a new file in <paramref name="directory"/>, deleted again on failure.</summary>
+    public static PatchLayer Write(IEnumerable<LayerItem> items, string directory, CancellationToken cancellationToken)
     {
         var path = Path.Combine(directory, $"patch-layer-{Guid.NewGuid():N}.tar.gz");
+        try
+        {
+            return WriteFile(items, path, cancellationToken);
+        }
+        catch
+        {
+            File.Delete(path);
+            throw;
+        }
+    }
+
+    private static PatchLayer WriteFile(IEnumerable<LayerItem> items, string path, CancellationToken cancellationToken)
+    {
         using var uncompressedHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         using (var file = File.Create(path))
         using (var gzip = new GZipStream(file, CompressionLevel.Optimal, leaveOpen: true))
@@ -50,6 +64,7 @@ internal static class PatchLayerWriter
                 .ThenBy(i => i.Path, StringComparer.Ordinal);
             foreach (var item in ordered)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 tar.WriteEntry(ToEntry(item));
             }
         }

@@ -91,6 +91,12 @@ public sealed record PatchResult
     /// <summary>Conffiles the user had edited and the package changed: the new version sits beside as NAME.dpkg-dist.</summary>
     public IReadOnlyList<string> DpkgDistFiles { get; init; } = [];
 
+    /// <summary>
+    /// Directories of the image kept where a new package ships a symlink, as dpkg 1.21 keeps
+    /// them, each as <c>/PATH -> TARGET (PACKAGE)</c>.
+    /// </summary>
+    public IReadOnlyList<string> KeptDirectories { get; init; } = [];
+
     /// <summary>The image's os-release ID, such as <c>debian</c>; null when it has no os-release.</summary>
     public string? Distribution { get; init; }
 

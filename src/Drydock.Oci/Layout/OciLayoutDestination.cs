@@ -8,7 +8,9 @@ namespace Drydock.Oci.Layout;
 /// Writes an image into an OCI image layout directory. A new layout is built in a temporary
 /// directory beside the target and renamed into place at commit. Into an existing layout,
 /// blobs are added one by one (each through a temporary file) and index.json is replaced
-/// atomically at commit, so the layout never shows a half-written image.
+/// atomically at commit, so the layout never shows a half-written image. The staging directory
+/// and any missing parents are created with the first blob, so a run that fails or is
+/// cancelled before then leaves nothing, and disposing without a commit removes them.
 /// </summary>
 internal sealed class OciLayoutDestination : IImageDestination
 {
@@ -19,6 +21,7 @@ internal sealed class OciLayoutDestination : IImageDestination
     private readonly string? _staging;
     private Descriptor? _root;
     private bool _committed;
+    private string? _createdAncestor;
 
     public OciLayoutDestination(string directory, string? tag, string name)
     {
@@ -36,19 +39,34 @@ internal sealed class OciLayoutDestination : IImageDestination
         else
         {
             var parent = Path.GetDirectoryName(_target)!;
-            Directory.CreateDirectory(parent);
             _staging = Path.Combine(parent, $".{Path.GetFileName(_target)}.drydock-{Guid.NewGuid():N}");
-            Directory.CreateDirectory(_staging);
         }
     }
 
     public string Name { get; }
 
-    /// <summary>The directory written to now: the staging directory until commit.</summary>
-    public string WorkingDirectory => _staging ?? _target;
+    /// <summary>The directory written to now, created on first use: the staging directory until commit.</summary>
+    public string WorkingDirectory
+    {
+        get
+        {
+            if (_staging is not null && !Directory.Exists(_staging))
+            {
+                _createdAncestor ??= FirstMissingAncestor(_staging);
+                Directory.CreateDirectory(_staging);
+            }
+
+            return _staging ?? _target;
+        }
+    }
 
     public Task<bool> HasBlobAsync(Descriptor descriptor, CancellationToken cancellationToken)
     {
+        if (_staging is not null && !Directory.Exists(_staging))
+        {
+            return Task.FromResult(false);
+        }
+
         var path = Path.Combine(WorkingDirectory, LayoutBlobs.PathOf(descriptor.Digest));
         return Task.FromResult(File.Exists(path) && new FileInfo(path).Length == descriptor.Size);
     }
@@ -98,12 +116,47 @@ internal sealed class OciLayoutDestination : IImageDestination
 
     public ValueTask DisposeAsync()
     {
-        if (!_committed && _staging is not null && Directory.Exists(_staging))
+        if (_committed || _staging is null)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        if (Directory.Exists(_staging))
         {
             Directory.Delete(_staging, recursive: true);
         }
 
+        // The parents made for the staging directory go too, unless something else was put there.
+        for (var directory = Path.GetDirectoryName(_staging); _createdAncestor is not null && directory is not null;
+            directory = Path.GetDirectoryName(directory))
+        {
+            if (!Directory.Exists(directory) || Directory.EnumerateFileSystemEntries(directory).Any())
+            {
+                break;
+            }
+
+            Directory.Delete(directory);
+            if (directory == _createdAncestor)
+            {
+                break;
+            }
+        }
+
         return ValueTask.CompletedTask;
+    }
+
+    // The outermost directory of the path that does not exist yet, or null when all but the
+    // last component exist, so that a run that fails can remove what it made.
+    private static string? FirstMissingAncestor(string path)
+    {
+        string? missing = null;
+        for (var directory = Path.GetDirectoryName(path); directory is not null && !Directory.Exists(directory);
+            directory = Path.GetDirectoryName(directory))
+        {
+            missing = directory;
+        }
+
+        return missing;
     }
 
     // A tag names one image, so an older image under the same tag leaves index.json; images

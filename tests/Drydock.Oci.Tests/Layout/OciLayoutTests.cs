@@ -6,6 +6,7 @@ using Drydock.Oci.Layers;
 using Drydock.Oci.Layout;
 using Drydock.Oci.Tests.Writing;
 using Drydock.Oci.Transports;
+using Drydock.Testing.Transports;
 
 namespace Drydock.Oci.Tests.Layout;
 
@@ -91,6 +92,33 @@ public sealed class OciLayoutTests : IDisposable
             await destination.PutBlobAsync(
                 new Model.Descriptor { MediaType = "x", Digest = Digest.Compute([1]), Size = 1 },
                 new MemoryStream([1]), Token);
+        }
+
+        Assert.Empty(Directory.GetFileSystemEntries(_work));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(5)]
+    [InlineData(6)]
+    [InlineData(7)]
+    public async Task Destination_cancelled_leaves_no_parents(int cancelAt)
+    {
+        var destination = new CancellingDestination(OciLayout.OpenDestination(At("new/parent/layout"), "v1"), cancelAt);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => TestImages.WriteAsync(destination));
+
+        Assert.Empty(Directory.GetFileSystemEntries(_work));
+    }
+
+    [Fact]
+    public async Task Destination_opened_creates_nothing()
+    {
+        await using (OciLayout.OpenDestination(At("new/layout"), "v1"))
+        {
+            Assert.Empty(Directory.GetFileSystemEntries(_work));
         }
 
         Assert.Empty(Directory.GetFileSystemEntries(_work));

@@ -18,4 +18,7 @@ public sealed record SuiteSpec(string Suite, string Codename, string Label, IRea
     public DateTimeOffset? Date { get; init; }
 
     public bool AcquireByHash { get; init; }
+
+    /// <summary>Paths of .deb files built by the test, served beside the downloaded packages.</summary>
+    public IReadOnlyList<string> LocalDebs { get; init; } = [];
 }

@@ -46,6 +46,11 @@ public sealed class TestRepository : IDisposable
             File.Copy(cached, Path.Combine(pool, Path.GetFileName(cached)), overwrite: true);
         }
 
+        foreach (var local in spec.LocalDebs)
+        {
+            File.Copy(local, Path.Combine(pool, Path.GetFileName(local)), overwrite: true);
+        }
+
         var index = IndexDirectory(spec.Suite);
         Directory.CreateDirectory(index);
         var packages = ToolRunner.Run("apt-ftparchive", ["packages", $"pool/{spec.Suite}"], workingDirectory: Root);
