@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Security.Cryptography;
+using System.Text;
 using Drydock.Packages.Apt.Indexes;
 
 namespace Drydock.Packages.Apt.Download;
@@ -76,7 +78,7 @@ public sealed class DebDownloader
             return path;
         }
 
-        var uri = new Uri(archiveRoot, record.Filename);
+        var uri = new Uri(archiveRoot, EscapePoolPath(record.Filename));
         var temporary = $"{path}.{Guid.NewGuid():N}.partial";
         try
         {
@@ -127,6 +129,33 @@ public sealed class DebDownloader
         }
 
         return length;
+    }
+
+    /// <summary>
+    /// Percent-encodes a Packages <c>Filename</c> for a URI, because the field is a file path.
+    /// apt 2.6.1 encodes '%', '+', '~', spaces and non-ASCII bytes of it before sending
+    /// (pkgAcquire::URIEncode, called from methods/http.cc), so <c>zlib1g_1%3a1.2.13.deb</c>, as
+    /// <c>apt-get download</c> names files, is that literal name and not <c>zlib1g_1:1.2.13.deb</c>.
+    /// Here everything but letters, digits, '-', '.', '_' and '/' is encoded, so a ':' cannot
+    /// read as a scheme and a '?' or '#' cannot start a query or fragment.
+    /// </summary>
+    internal static string EscapePoolPath(string filename)
+    {
+        var escaped = new StringBuilder(filename.Length);
+        foreach (var b in Encoding.UTF8.GetBytes(filename))
+        {
+            var c = (char)b;
+            if (char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' or '/')
+            {
+                escaped.Append(c);
+            }
+            else
+            {
+                escaped.Append(CultureInfo.InvariantCulture, $"%{b:X2}");
+            }
+        }
+
+        return escaped.ToString();
     }
 
     private static async Task<string> HashFileAsync(string path, CancellationToken cancellationToken)
