@@ -98,7 +98,7 @@ public sealed partial class ImagePatcher
             return (result, null);
         }
 
-        var downloader = new DebDownloader(_http, options.CacheRoot);
+        var downloader = new DebDownloader(_http, Oci.Cache.CacheDirectory.Resolve(options.CacheRoot));
         var paths = await downloader.DownloadAsync([.. changes.Changes.Select(c => c.Record)], null, cancellationToken)
             .ConfigureAwait(false);
         var debs = paths.Select(DebFile.Read).ToList();

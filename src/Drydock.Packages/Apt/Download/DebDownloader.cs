@@ -9,31 +9,26 @@ namespace Drydock.Packages.Apt.Download;
 public readonly record struct DownloadProgress(string Package, long BytesDone, long BytesTotal);
 
 /// <summary>
-/// Downloads .deb files into a content-addressed cache (<c>debs/sha256/HEX</c> under
-/// <c>$DRYDOCK_CACHE_DIR</c>, else <c>~/.cache/drydock</c>), checking each against the SHA256 and
-/// size its signed Packages stanza states. A cached file is re-hashed before use, and a
-/// download is written to a temporary name and renamed only once its hash matches.
+/// Downloads .deb files into a content-addressed cache, <c>debs/sha256/HEX</c> under the cache
+/// directory the caller gives (Drydock's, as <c>Drydock.Oci.Cache.CacheDirectory</c> resolves it),
+/// checking each against the SHA256 and size its signed Packages stanza states. A cached file is
+/// re-hashed before use, and a download is written to a temporary name and renamed only once its
+/// hash matches.
 /// </summary>
 public sealed class DebDownloader
 {
     private readonly AptFetcher _fetcher;
     private readonly int _parallel;
 
-    public DebDownloader(HttpClient http, string? cacheRoot = null, int maxParallel = 4)
+    public DebDownloader(HttpClient http, string cacheRoot, int maxParallel = 4)
     {
         _fetcher = new AptFetcher(http);
         _parallel = Math.Max(1, maxParallel);
-        CacheDirectory = Path.Combine(cacheRoot ?? DefaultCacheRoot(), "debs", "sha256");
+        CacheDirectory = Path.Combine(cacheRoot, "debs", "sha256");
     }
 
     /// <summary>The directory holding the cached .deb files, named by SHA256.</summary>
     public string CacheDirectory { get; }
-
-    /// <summary>The cache root convention shared with the blob cache.</summary>
-    public static string DefaultCacheRoot() =>
-        Environment.GetEnvironmentVariable("DRYDOCK_CACHE_DIR") is { Length: > 0 } configured
-            ? configured
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "drydock");
 
     /// <summary>
     /// Downloads the .deb of each record from its release's archive root and returns the
