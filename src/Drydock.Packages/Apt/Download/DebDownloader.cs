@@ -77,22 +77,19 @@ public sealed class DebDownloader
         var temporary = $"{path}.{Guid.NewGuid():N}.partial";
         try
         {
-            string actual;
+            string? actual;
             long length;
             await using (var body = await _fetcher.OpenAsync(uri, cancellationToken))
             await using (var file = File.Create(temporary))
             using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
             {
                 length = await CopyHashingAsync(body, file, hash, record.Size, cancellationToken);
-                actual = Convert.ToHexStringLower(hash.GetHashAndReset());
+                actual = length > record.Size ? null : Convert.ToHexStringLower(hash.GetHashAndReset());
             }
 
             if (actual != expected || length != record.Size)
             {
-                throw new AptHashMismatchException(
-                    uri.ToString(), expected, actual,
-                    $"The package '{uri}' has SHA256 '{actual}' ({length} bytes), but its Packages stanza " +
-                    $"states '{expected}' ({record.Size} bytes). The mirror may be syncing; retry later.");
+                throw Mismatch(record, uri, expected, actual, length);
             }
 
             File.Move(temporary, path, overwrite: true);
@@ -104,7 +101,8 @@ public sealed class DebDownloader
         }
     }
 
-    // Reads at most one byte more than the stated size, so an endless body cannot fill the disk.
+    // Stops reading as soon as the body exceeds the stated size, so an endless body cannot fill
+    // the disk. A returned length above the size means that the hash covers only part of the body.
     private static async Task<long> CopyHashingAsync(
         Stream body, Stream file, IncrementalHash hash, long size, CancellationToken cancellationToken)
     {
@@ -114,7 +112,7 @@ public sealed class DebDownloader
         while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
         {
             length += read;
-            if (length > size + 1)
+            if (length > size)
             {
                 return length;
             }
@@ -124,6 +122,23 @@ public sealed class DebDownloader
         }
 
         return length;
+    }
+
+    // Names the package by name, version and URL, because its cache path means nothing to the user.
+    private static AptHashMismatchException Mismatch(
+        PackageRecord record, Uri uri, string expected, string? actual, long length)
+    {
+        var package = $"The package '{record.Name}' version '{record.Version}' ({record.Architecture}) at '{uri}'";
+        var retry = "The mirror may be syncing, so retry later.";
+        return actual is null
+            ? new AptHashMismatchException(
+                uri.ToString(), expected, null,
+                $"{package} is larger than the {record.Size} bytes its Packages stanza states, so the "
+                + $"download was stopped after {length} bytes. {retry}")
+            : new AptHashMismatchException(
+                uri.ToString(), expected, actual,
+                $"{package} has SHA256 '{actual}' ({length} bytes), but its Packages stanza states "
+                + $"'{expected}' ({record.Size} bytes). {retry}");
     }
 
     /// <summary>
