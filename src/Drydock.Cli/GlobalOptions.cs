@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Drydock.Advisories.Store;
 using Drydock.Oci.Cache;
 using Drydock.Oci.Model;
 using Drydock.Oci.Registry;
@@ -8,14 +9,14 @@ namespace Drydock.Cli;
 
 /// <summary>
 /// Options every command accepts (registered once on the root, recursively), and the objects
-/// built from them: transport options, the blob cache and the requested platform.
+/// built from them: transport options, the cache directory and the requested platform.
 /// </summary>
 internal static class GlobalOptions
 {
     public static Option<string?> CacheDir { get; } = new("--cache-dir")
     {
-        Description = "Directory for Drydock's cache, blobs included "
-            + "(default: $DRYDOCK_CACHE_DIR, else $XDG_CACHE_HOME/drydock, else ~/.cache/drydock).",
+        Description = "Directory for Drydock's cache: image blobs, .deb files and the default advisory "
+            + "database (default: $DRYDOCK_CACHE_DIR, else $XDG_CACHE_HOME/drydock, else ~/.cache/drydock).",
         Recursive = true,
     };
 
@@ -60,9 +61,16 @@ internal static class GlobalOptions
         }
     }
 
-    /// <summary>The blob cache under the cache directory the options and environment choose.</summary>
-    public static BlobCache GetCache(ParseResult parseResult) =>
-        new(CacheDirectory.Resolve(parseResult.GetValue(CacheDir)));
+    /// <summary>Drydock's cache directory, as --cache-dir and the environment choose it.</summary>
+    public static string GetCacheDirectory(ParseResult parseResult) =>
+        CacheDirectory.Resolve(parseResult.GetValue(CacheDir));
+
+    /// <summary>The blob cache under the cache directory.</summary>
+    public static BlobCache GetCache(ParseResult parseResult) => new(GetCacheDirectory(parseResult));
+
+    /// <summary>The advisory database file: the command's --db value, else the one in the cache directory.</summary>
+    public static string GetAdvisoryDatabase(ParseResult parseResult, Option<string?> database) =>
+        parseResult.GetValue(database) ?? Path.Combine(GetCacheDirectory(parseResult), AdvisoryStore.DefaultFileName);
 
     /// <summary>The requested platform, or null for the host's.</summary>
     /// <exception cref="FormatException">The value is not OS/ARCHITECTURE[/VARIANT].</exception>

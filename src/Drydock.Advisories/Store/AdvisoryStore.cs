@@ -3,9 +3,8 @@ using Microsoft.Data.Sqlite;
 namespace Drydock.Advisories.Store;
 
 /// <summary>
-/// The advisory store: a SQLite database, by default <c>advisories.db</c> in Drydock's cache
-/// directory (<c>$DRYDOCK_CACHE_DIR</c>, else <c>$XDG_CACHE_HOME/drydock</c>, else
-/// <c>~/.cache/drydock</c>). Opening it applies any pending schema migration.
+/// The advisory store: a SQLite database, by default <see cref="DefaultFileName"/> in Drydock's
+/// cache directory, which the caller resolves. Opening it applies any pending schema migration.
 /// </summary>
 public sealed class AdvisoryStore : IDisposable
 {
@@ -20,16 +19,13 @@ public sealed class AdvisoryStore : IDisposable
 
     internal SqliteConnection Connection { get; }
 
-    /// <summary>The database file used when no path is given.</summary>
-    public static string DefaultPath => System.IO.Path.Combine(CacheDirectory(), "advisories.db");
+    /// <summary>The database's file name in Drydock's cache directory when no path is given.</summary>
+    public const string DefaultFileName = "advisories.db";
 
-    /// <summary>
-    /// Opens the store at <paramref name="path"/> (the default path when null), creating the
-    /// file and its folder when missing.
-    /// </summary>
-    public static AdvisoryStore Open(string? path = null)
+    /// <summary>Opens the store at <paramref name="path"/>, creating the file and its folder when missing.</summary>
+    public static AdvisoryStore Open(string path)
     {
-        path = System.IO.Path.GetFullPath(path ?? DefaultPath);
+        path = System.IO.Path.GetFullPath(path);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
@@ -119,21 +115,6 @@ public sealed class AdvisoryStore : IDisposable
         command.Transaction = transaction;
         command.CommandText = sql;
         command.ExecuteNonQuery();
-    }
-
-    private static string CacheDirectory()
-    {
-        var configured = Environment.GetEnvironmentVariable("DRYDOCK_CACHE_DIR");
-        if (!string.IsNullOrEmpty(configured))
-        {
-            return configured;
-        }
-
-        var xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
-        var root = !string.IsNullOrEmpty(xdg)
-            ? xdg
-            : System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
-        return System.IO.Path.Combine(root, "drydock");
     }
 }
 

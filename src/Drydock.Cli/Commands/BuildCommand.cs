@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Reflection;
 using Drydock.Images.Build;
 using Drydock.Images.Inventory;
-using Drydock.Oci.Cache;
 using Drydock.Oci.Layers;
 using Drydock.Oci.References;
 using Drydock.Oci.Transports;
@@ -59,7 +58,7 @@ internal static class BuildCommand
             var options = new BuildOptions
             {
                 Http = http,
-                CacheRoot = CacheDirectory.Resolve(parseResult.GetValue(GlobalOptions.CacheDir)),
+                CacheRoot = GlobalOptions.GetCacheDirectory(parseResult),
                 Transport = GlobalOptions.CreateTransportOptions(parseResult, context),
                 Layering = parseResult.GetValue(layering) == "source" ? BuildLayering.Source : BuildLayering.Single,
             };

@@ -19,8 +19,7 @@ internal static class DbCommand
     {
         var database = new Option<string?>("--db")
         {
-            Description = "The advisory database file (default: $DRYDOCK_CACHE_DIR/advisories.db, "
-                + "else ~/.cache/drydock/advisories.db).",
+            Description = "The advisory database file (default: advisories.db in the cache directory; see --cache-dir).",
             Recursive = true,
         };
         var command = new Command("db", "Import, update and inspect the advisory database.")
@@ -43,7 +42,7 @@ internal static class DbCommand
         };
         CommandRunner.SetAction(command, async (parseResult, context, cancellationToken) =>
         {
-            using var store = AdvisoryStore.Open(parseResult.GetValue(database));
+            using var store = AdvisoryStore.Open(GlobalOptions.GetAdvisoryDatabase(parseResult, database));
             var importer = new AdvisoryImporter(store, context.LoggerFactory.CreateLogger("drydock.db"));
             var result = importer.Import(parseResult.GetValue(paths)!, cancellationToken);
             await PrintImportAsync(context, store, result).ConfigureAwait(false);
@@ -74,7 +73,7 @@ internal static class DbCommand
         {
             var list = await ReadFeedsAsync(parseResult.GetValue(feeds),
                 parseResult.GetValue(feed) ?? [], cancellationToken).ConfigureAwait(false);
-            using var store = AdvisoryStore.Open(parseResult.GetValue(database));
+            using var store = AdvisoryStore.Open(GlobalOptions.GetAdvisoryDatabase(parseResult, database));
             var downloads = Path.Combine(Path.GetDirectoryName(store.Path)!, "feeds");
             using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
             var updater = new AdvisoryUpdater(store, http, downloads, context.LoggerFactory.CreateLogger("drydock.db"));
@@ -122,7 +121,7 @@ internal static class DbCommand
         var command = new Command("status", "List the imported sources, their record counts, newest advisory and age.");
         CommandRunner.SetAction(command, async (parseResult, context, cancellationToken) =>
         {
-            using var store = AdvisoryStore.Open(parseResult.GetValue(database));
+            using var store = AdvisoryStore.Open(GlobalOptions.GetAdvisoryDatabase(parseResult, database));
             var sources = store.GetStatus();
             await context.Stdout.WriteLineAsync($"Database: {store.Path}").ConfigureAwait(false);
             if (sources.Count == 0)

@@ -67,8 +67,8 @@ internal static class PatchCommand
         };
         var database = new Option<string?>("--db")
         {
-            Description = "The advisory database for --only-fixable-cves (default: "
-                + "$DRYDOCK_CACHE_DIR/advisories.db, else ~/.cache/drydock/advisories.db).",
+            Description = "The advisory database for --only-fixable-cves "
+                + "(default: advisories.db in the cache directory; see --cache-dir).",
         };
         var vexOutput = new Option<string?>("--vex-output")
         {
@@ -99,8 +99,8 @@ internal static class PatchCommand
 
             var targets = parseResult.GetValue(report) is { } reportPath ? PatchTargets.ReadReport(reportPath)
                 : parseResult.GetValue(onlyFixable)
-                    ? await ScanTargetsAsync(location, transport, parseResult, parseResult.GetValue(database), context,
-                        cancellationToken)
+                    ? await ScanTargetsAsync(location, transport, parseResult,
+                        GlobalOptions.GetAdvisoryDatabase(parseResult, database), context, cancellationToken)
                     : null;
             var options = new PatchOptions
             {
@@ -113,6 +113,7 @@ internal static class PatchCommand
                 Timestamp = SourceDateEpoch(),
                 CopyWhenNothingToPatch = explicitOutput is not null,
                 Platform = GlobalOptions.GetPlatform(parseResult),
+                CacheRoot = GlobalOptions.GetCacheDirectory(parseResult),
             };
 
             using var http = new HttpClient();
@@ -174,7 +175,7 @@ internal static class PatchCommand
         string location,
         ImageTransportOptions transport,
         ParseResult parseResult,
-        string? database,
+        string database,
         CliContext context,
         CancellationToken cancellationToken)
     {

@@ -72,8 +72,8 @@ internal static class ScanCommand
             },
             new Option<string?>("--db")
             {
-                Description = "The advisory database file (default: $DRYDOCK_CACHE_DIR/advisories.db, "
-                    + "else ~/.cache/drydock/advisories.db).",
+                Description = "The advisory database file (default: advisories.db in the cache directory; "
+                    + "see --cache-dir).",
             },
             format,
             new Option<string?>("--severity")
@@ -128,7 +128,7 @@ internal static class ScanCommand
                     reference => ImageTransports.OpenSource(reference, transport), platform, cancellationToken);
             var inventory = await ImageInventory.ReadAsync(resolved,
                 context.LoggerFactory.CreateLogger("Drydock.Images"), cancellationToken);
-            using var store = AdvisoryStore.Open(parseResult.GetValue(options.Database));
+            using var store = AdvisoryStore.Open(GlobalOptions.GetAdvisoryDatabase(parseResult, options.Database));
             var result = new ImageScanner(store).Scan(inventory, filter,
                 new ScanImage(location, resolved.Manifest.Digest), baseImage);
             document = new ScanDocument

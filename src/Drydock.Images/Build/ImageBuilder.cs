@@ -32,7 +32,7 @@ public sealed record BuildOptions
 {
     public required HttpClient Http { get; init; }
 
-    /// <summary>The cache root for .deb files; null means <see cref="DebDownloader.DefaultCacheRoot"/>.</summary>
+    /// <summary>The cache directory for .deb files; null takes the default of <see cref="Oci.Cache.CacheDirectory"/>.</summary>
     public string? CacheRoot { get; init; }
 
     public ImageTransportOptions Transport { get; init; } = new();
@@ -56,7 +56,7 @@ public static class ImageBuilder
     public static async Task<BuildResult> BuildAsync(BuildSpec spec, BuildLock buildLock, string output,
         BuildOptions options, CancellationToken cancellationToken = default)
     {
-        var downloader = new DebDownloader(options.Http, options.CacheRoot);
+        var downloader = new DebDownloader(options.Http, Oci.Cache.CacheDirectory.Resolve(options.CacheRoot));
         var debs = await downloader.DownloadAsync(buildLock.Packages.Select(Record).ToList(), null, cancellationToken)
             .ConfigureAwait(false);
         var temporary = Directory.CreateTempSubdirectory("drydock-build-");

@@ -96,7 +96,7 @@ public sealed partial class ImagePatcher
             return (result, null);
         }
 
-        var downloader = new DebDownloader(_http, options.CacheRoot);
+        var downloader = new DebDownloader(_http, Oci.Cache.CacheDirectory.Resolve(options.CacheRoot));
         var paths = await downloader.DownloadAsync([.. changes.Changes.Select(c => c.Record)], null, cancellationToken)
             .ConfigureAwait(false);
         LogStep("download the packages", clock.Lap());

@@ -39,7 +39,7 @@ public sealed record PatchOptions : IUpgradeSourceOptions
     /// </summary>
     public DateTimeOffset? Timestamp { get; init; }
 
-    /// <summary>The .deb cache root; null uses the default of <see cref="Packages.Apt.Download.DebDownloader"/>.</summary>
+    /// <summary>The cache directory for .deb files; null takes the default of <see cref="Oci.Cache.CacheDirectory"/>.</summary>
     public string? CacheRoot { get; init; }
 
     /// <summary>Write the image to the destination unchanged when nothing needs an upgrade.</summary>

@@ -54,7 +54,7 @@ public sealed class AptReleaseExpiredException : AptTrustException
 /// <summary>A downloaded file whose SHA256 or size differs from what the signed index states.</summary>
 public sealed class AptHashMismatchException : AptTrustException
 {
-    public AptHashMismatchException(string location, string expected, string actual, string message)
+    public AptHashMismatchException(string location, string expected, string? actual, string message)
         : base(location, message)
     {
         Expected = expected;
@@ -64,6 +64,9 @@ public sealed class AptHashMismatchException : AptTrustException
     /// <summary>The SHA256 (lower-case hex) the index states.</summary>
     public string Expected { get; }
 
-    /// <summary>The SHA256 of the bytes received.</summary>
-    public string Actual { get; }
+    /// <summary>
+    /// The SHA256 of the file received, or null when the download was stopped because it
+    /// exceeded the stated size, so the whole file was never read.
+    /// </summary>
+    public string? Actual { get; }
 }

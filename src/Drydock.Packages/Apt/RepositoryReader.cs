@@ -15,7 +15,9 @@ public sealed record LoadedSuite(AptSource Source, ReleaseFile Release, IReadOnl
 /// <summary>
 /// Fetches one suite as apt-get update does. InRelease (else Release with Release.gpg) is
 /// checked against the source's keys and validity dates. Then each Packages index the Release
-/// lists is checked against its SHA256 before and after decompression.
+/// lists is checked against its SHA256 before and after decompression. A repository that cannot
+/// be read raises <see cref="IOException"/>, never <see cref="FileNotFoundException"/>, which
+/// callers take to mean that the image or a local file is missing.
 /// </summary>
 internal sealed partial class RepositoryReader
 {
@@ -79,8 +81,9 @@ internal sealed partial class RepositoryReader
 
         var releaseUri = source.SuiteFileUri("Release");
         var release = await _fetcher.GetBytesAsync(releaseUri, MaxReleaseBytes, cancellationToken)
-            ?? throw new FileNotFoundException(
-                $"The repository '{source}' has neither InRelease nor Release at '{source.SuiteFileUri("")}'. Check the URI and suite.");
+            ?? throw new IOException(
+                $"The repository '{source}' has neither InRelease nor Release at '{source.SuiteFileUri("")}'. "
+                + "Check the URI and suite.");
         var signature = await _fetcher.GetBytesAsync(source.SuiteFileUri("Release.gpg"), MaxReleaseBytes, cancellationToken);
         if (signature is null)
         {
@@ -154,25 +157,65 @@ internal sealed partial class RepositoryReader
         }
     }
 
+    // apt 2.6.1 (apt-pkg/acquire-item.cc) tries the forms the Release lists in its order, and
+    // within a form the by-hash path before the file's own path. It moves on after a failed
+    // fetch, but not after a hash mismatch, so a tampered file is never replaced by another form.
+    // NOTE: Drydock moves on only after HTTP 404 or a missing local file. Any other HTTP error
+    // fails the index at once.
     private async Task<ParsedIndex?> LoadIndexAsync(
         AptSource source, ReleaseFile release, string prefix, ReleaseInfo info, CancellationToken cancellationToken)
     {
-        var entry = _indexForms.Select(form => release.Files.GetValueOrDefault(prefix + form)).FirstOrDefault(e => e is not null);
-        if (entry is null)
+        var entries = _indexForms
+            .Select(form => release.Files.GetValueOrDefault(prefix + form))
+            .OfType<ReleaseEntry>()
+            .ToList();
+        if (entries.Count == 0)
         {
             LogNoIndex(source.ToString(), prefix);
             return null;
         }
 
-        var path = release.AcquireByHash ? $"{Path.GetDirectoryName(entry.Path)}/by-hash/SHA256/{entry.Sha256}".TrimStart('/') : entry.Path;
-        var uri = source.SuiteFileUri(path);
-        var location = uri.ToString();
-        var data = await _fetcher.GetBytesAsync(uri, MaxIndexBytes, cancellationToken)
-            ?? throw new FileNotFoundException($"The index '{location}' listed in the Release file is missing on the server.");
+        var plainEntry = release.Files.GetValueOrDefault(prefix + "Packages");
+        var tried = new List<string>();
+        foreach (var entry in entries)
+        {
+            foreach (var uri in IndexUris(source, release, entry))
+            {
+                var location = uri.ToString();
+                var data = await _fetcher.GetBytesAsync(uri, MaxIndexBytes, cancellationToken);
+                if (data is not null)
+                {
+                    return ParseIndex(data, entry, plainEntry, location, info);
+                }
+
+                LogIndexNotFound(location);
+                tried.Add($"'{location}'");
+            }
+        }
+
+        throw new IOException(
+            $"The index '{prefix}Packages' of '{source}' is missing on the server in every form its Release "
+            + $"lists (HTTP 404 for {string.Join(", ", tried)}). The mirror may be incomplete or syncing, "
+            + "so retry later or use another mirror.");
+    }
+
+    private static IEnumerable<Uri> IndexUris(AptSource source, ReleaseFile release, ReleaseEntry entry)
+    {
+        if (release.AcquireByHash)
+        {
+            var directory = Path.GetDirectoryName(entry.Path);
+            yield return source.SuiteFileUri($"{directory}/by-hash/SHA256/{entry.Sha256}".TrimStart('/'));
+        }
+
+        yield return source.SuiteFileUri(entry.Path);
+    }
+
+    private static ParsedIndex ParseIndex(
+        byte[] data, ReleaseEntry entry, ReleaseEntry? plainEntry, string location, ReleaseInfo info)
+    {
         CheckHash(data, entry, location);
         var plain = Decompress(data, entry.Path, location);
-        var plainPath = prefix + "Packages";
-        if (!ReferenceEquals(plain, data) && release.Files.GetValueOrDefault(plainPath) is { } plainEntry)
+        if (!ReferenceEquals(plain, data) && plainEntry is not null)
         {
             CheckHash(plain, plainEntry, location + " (decompressed)");
         }
@@ -240,4 +283,9 @@ internal sealed partial class RepositoryReader
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The Release of {Source} lists no Packages index under '{Prefix}'")]
     private partial void LogNoIndex(string source, string prefix);
+
+    [LoggerMessage(
+        Level = LogLevel.Debug,
+        Message = "The index {Location} is not on the server (HTTP 404), so the next location is tried")]
+    private partial void LogIndexNotFound(string location);
 }

@@ -153,19 +153,4 @@ public sealed class AdvisoryStoreTests
         Assert.Contains("debian:12", status.Namespaces);
         Assert.Equal(TimeSpan.FromDays(1), status.Age(new DateTimeOffset(2025, 2, 13, 0, 0, 0, TimeSpan.Zero)));
     }
-
-    [Fact]
-    public void DefaultPath_FollowsCacheVariable()
-    {
-        var previous = Environment.GetEnvironmentVariable("DRYDOCK_CACHE_DIR");
-        try
-        {
-            Environment.SetEnvironmentVariable("DRYDOCK_CACHE_DIR", "/tmp/drydock-cache-test");
-            Assert.Equal("/tmp/drydock-cache-test/advisories.db", AdvisoryStore.DefaultPath);
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("DRYDOCK_CACHE_DIR", previous);
-        }
-    }
 }

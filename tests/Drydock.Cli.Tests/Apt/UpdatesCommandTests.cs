@@ -52,7 +52,40 @@ public sealed class UpdatesCommandTests : IDisposable
         Assert.Empty(run.Stdout);
     }
 
+    [Fact]
+    public async Task Updates_FallsBackToListedPlainIndex()
+    {
+        DeleteSecurityIndexes("Packages.xz", "Packages.gz");
+
+        var run = await UpdatesAsync(_archive.KeyringPath);
+
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Contains("apt/bookworm-security 2.6.2 amd64", run.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Updates_MissingIndexIsFailure()
+    {
+        DeleteSecurityIndexes("Packages.xz", "Packages.gz", "Packages");
+
+        var run = await UpdatesAsync(_archive.KeyringPath);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("'main/binary-amd64/Packages'", run.Stderr, StringComparison.Ordinal);
+        Assert.Empty(run.Stdout);
+    }
+
     public void Dispose() => _archive.Dispose();
+
+    // The signed Release still lists every form, as on a mirror that lost files.
+    private void DeleteSecurityIndexes(params string[] forms)
+    {
+        var directory = _archive.Repository.IndexDirectory(BookwormTestArchive.SecuritySuite);
+        foreach (var form in forms)
+        {
+            File.Delete(Path.Combine(directory, form));
+        }
+    }
 
     private Task<DrydockRun> UpdatesAsync(string keyring, params string[] options)
     {

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Security.Cryptography;
+using System.Text;
 using Drydock.Packages.Apt.Indexes;
 
 namespace Drydock.Packages.Apt.Download;
@@ -7,31 +9,26 @@ namespace Drydock.Packages.Apt.Download;
 public readonly record struct DownloadProgress(string Package, long BytesDone, long BytesTotal);
 
 /// <summary>
-/// Downloads .deb files into a content-addressed cache (<c>debs/sha256/HEX</c> under
-/// <c>$DRYDOCK_CACHE_DIR</c>, else <c>~/.cache/drydock</c>), checking each against the SHA256 and
-/// size its signed Packages stanza states. A cached file is re-hashed before use, and a
-/// download is written to a temporary name and renamed only once its hash matches.
+/// Downloads .deb files into a content-addressed cache, <c>debs/sha256/HEX</c> under the cache
+/// directory the caller gives (Drydock's, as <c>Drydock.Oci.Cache.CacheDirectory</c> resolves it),
+/// checking each against the SHA256 and size its signed Packages stanza states. A cached file is
+/// re-hashed before use, and a download is written to a temporary name and renamed only once its
+/// hash matches.
 /// </summary>
 public sealed class DebDownloader
 {
     private readonly AptFetcher _fetcher;
     private readonly int _parallel;
 
-    public DebDownloader(HttpClient http, string? cacheRoot = null, int maxParallel = 4)
+    public DebDownloader(HttpClient http, string cacheRoot, int maxParallel = 4)
     {
         _fetcher = new AptFetcher(http);
         _parallel = Math.Max(1, maxParallel);
-        CacheDirectory = Path.Combine(cacheRoot ?? DefaultCacheRoot(), "debs", "sha256");
+        CacheDirectory = Path.Combine(cacheRoot, "debs", "sha256");
     }
 
     /// <summary>The directory holding the cached .deb files, named by SHA256.</summary>
     public string CacheDirectory { get; }
-
-    /// <summary>The cache root convention shared with the blob cache.</summary>
-    public static string DefaultCacheRoot() =>
-        Environment.GetEnvironmentVariable("DRYDOCK_CACHE_DIR") is { Length: > 0 } configured
-            ? configured
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "drydock");
 
     /// <summary>
     /// Downloads the .deb of each record from its release's archive root and returns the
@@ -76,26 +73,23 @@ public sealed class DebDownloader
             return path;
         }
 
-        var uri = new Uri(archiveRoot, record.Filename);
+        var uri = new Uri(archiveRoot, EscapePoolPath(record.Filename));
         var temporary = $"{path}.{Guid.NewGuid():N}.partial";
         try
         {
-            string actual;
+            string? actual;
             long length;
             await using (var body = await _fetcher.OpenAsync(uri, cancellationToken))
             await using (var file = File.Create(temporary))
             using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
             {
                 length = await CopyHashingAsync(body, file, hash, record.Size, cancellationToken);
-                actual = Convert.ToHexStringLower(hash.GetHashAndReset());
+                actual = length > record.Size ? null : Convert.ToHexStringLower(hash.GetHashAndReset());
             }
 
             if (actual != expected || length != record.Size)
             {
-                throw new AptHashMismatchException(
-                    uri.ToString(), expected, actual,
-                    $"The package '{uri}' has SHA256 '{actual}' ({length} bytes), but its Packages stanza " +
-                    $"states '{expected}' ({record.Size} bytes). The mirror may be syncing; retry later.");
+                throw Mismatch(record, uri, expected, actual, length);
             }
 
             File.Move(temporary, path, overwrite: true);
@@ -107,7 +101,8 @@ public sealed class DebDownloader
         }
     }
 
-    // Reads at most one byte more than the stated size, so an endless body cannot fill the disk.
+    // Stops reading as soon as the body exceeds the stated size, so an endless body cannot fill
+    // the disk. A returned length above the size means that the hash covers only part of the body.
     private static async Task<long> CopyHashingAsync(
         Stream body, Stream file, IncrementalHash hash, long size, CancellationToken cancellationToken)
     {
@@ -117,7 +112,7 @@ public sealed class DebDownloader
         while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
         {
             length += read;
-            if (length > size + 1)
+            if (length > size)
             {
                 return length;
             }
@@ -127,6 +122,50 @@ public sealed class DebDownloader
         }
 
         return length;
+    }
+
+    // Names the package by name, version and URL, because its cache path means nothing to the user.
+    private static AptHashMismatchException Mismatch(
+        PackageRecord record, Uri uri, string expected, string? actual, long length)
+    {
+        var package = $"The package '{record.Name}' version '{record.Version}' ({record.Architecture}) at '{uri}'";
+        var retry = "The mirror may be syncing, so retry later.";
+        return actual is null
+            ? new AptHashMismatchException(
+                uri.ToString(), expected, null,
+                $"{package} is larger than the {record.Size} bytes its Packages stanza states, so the "
+                + $"download was stopped after {length} bytes. {retry}")
+            : new AptHashMismatchException(
+                uri.ToString(), expected, actual,
+                $"{package} has SHA256 '{actual}' ({length} bytes), but its Packages stanza states "
+                + $"'{expected}' ({record.Size} bytes). {retry}");
+    }
+
+    /// <summary>
+    /// Percent-encodes a Packages <c>Filename</c> for a URI, because the field is a file path.
+    /// apt 2.6.1 encodes '%', '+', '~', spaces and non-ASCII bytes of it before sending
+    /// (pkgAcquire::URIEncode, called from methods/http.cc), so <c>zlib1g_1%3a1.2.13.deb</c>, as
+    /// <c>apt-get download</c> names files, is that literal name and not <c>zlib1g_1:1.2.13.deb</c>.
+    /// Here everything but letters, digits, '-', '.', '_' and '/' is encoded, so a ':' cannot
+    /// read as a scheme and a '?' or '#' cannot start a query or fragment.
+    /// </summary>
+    internal static string EscapePoolPath(string filename)
+    {
+        var escaped = new StringBuilder(filename.Length);
+        foreach (var b in Encoding.UTF8.GetBytes(filename))
+        {
+            var c = (char)b;
+            if (char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' or '/')
+            {
+                escaped.Append(c);
+            }
+            else
+            {
+                escaped.Append(CultureInfo.InvariantCulture, $"%{b:X2}");
+            }
+        }
+
+        return escaped.ToString();
     }
 
     private static async Task<string> HashFileAsync(string path, CancellationToken cancellationToken)
