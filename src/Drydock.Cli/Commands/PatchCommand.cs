@@ -5,6 +5,7 @@ using Drydock.Images.Inventory;
 using Drydock.Images.Patch;
 using Drydock.Images.Scan;
 using Drydock.Oci.Layers;
+using Drydock.Oci.Net;
 using Drydock.Oci.References;
 using Drydock.Oci.Transports;
 using Drydock.Packages.Apt.Sources;
@@ -115,7 +116,7 @@ internal static class PatchCommand
                 Platform = GlobalOptions.GetPlatform(parseResult),
             };
 
-            using var http = new HttpClient();
+            using var http = GuardedHttp.Create();
             var patcher = new ImagePatcher(http, context.LoggerFactory.CreateLogger("Drydock.Images.Patch"));
             PatchResult result;
             var from = ImageTransports.OpenSource(location, transport);

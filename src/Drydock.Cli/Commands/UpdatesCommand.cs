@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text;
 using System.Text.Json;
 using Drydock.Images.Updates;
+using Drydock.Oci.Net;
 using Drydock.Oci.Transports;
 using Drydock.Packages.Apt.Sources;
 using Drydock.Packages.Apt.Trust;
@@ -64,7 +65,7 @@ internal static class UpdatesCommand
                 Platform = GlobalOptions.GetPlatform(parseResult),
             };
             var location = parseResult.GetValue(image)!;
-            using var http = new HttpClient();
+            using var http = GuardedHttp.Create();
             var checker = new ImageUpdateChecker(http, context.LoggerFactory.CreateLogger("Drydock.Images.Updates"));
             var transport = GlobalOptions.CreateTransportOptions(parseResult, context);
             var source = ImageTransports.OpenSource(location, transport);
