@@ -26,4 +26,11 @@ public sealed record AptOptions
 
     /// <summary>Parallel .deb downloads.</summary>
     public int MaxParallelDownloads { get; init; } = 4;
+
+    /// <summary>
+    /// The largest Packages index accepted after decompression: 512 MiB, about ten times
+    /// Debian's largest (bookworm main amd64), so a small compressed file that expands without
+    /// end is refused instead of filling memory. Tests set it lower.
+    /// </summary>
+    internal long MaxIndexSize { get; init; } = 512L << 20;
 }

@@ -170,7 +170,7 @@ internal sealed partial class RepositoryReader
         var data = await _fetcher.GetBytesAsync(uri, MaxIndexBytes, cancellationToken)
             ?? throw new FileNotFoundException($"The index '{location}' listed in the Release file is missing on the server.");
         CheckHash(data, entry, location);
-        var plain = Decompress(data, entry.Path, location);
+        var plain = Decompress(data, entry.Path, location, _options.MaxIndexSize);
         var plainPath = prefix + "Packages";
         if (!ReferenceEquals(plain, data) && release.Files.GetValueOrDefault(plainPath) is { } plainEntry)
         {
@@ -192,8 +192,9 @@ internal sealed partial class RepositoryReader
         }
     }
 
-    private static byte[] Decompress(byte[] data, string path, string location)
+    private static byte[] Decompress(byte[] data, string path, string location, long maxBytes)
     {
+        byte[]? plain;
         try
         {
             using var input = new MemoryStream(data);
@@ -205,15 +206,37 @@ internal sealed partial class RepositoryReader
                 return data;
             }
 
-            using var output = new MemoryStream(data.Length * 6);
-            decoder.CopyTo(output);
-            return output.ToArray();
+            plain = ReadLimited(decoder, maxBytes);
         }
         catch (Exception error) when (error is InvalidDataException or IOException or InvalidOperationException
             or IndexOutOfRangeException or ArgumentException || IsSharpCompressError(error))
         {
             throw new InvalidDataException($"The index '{location}' could not be decompressed: {error.Message}", error);
         }
+
+        return plain ?? throw new InvalidDataException(
+            $"The index '{location}' is larger than {maxBytes >> 20} MiB once decompressed, the limit for a "
+            + "Packages index. The file is corrupt or not an index; check the repository.");
+    }
+
+    // Null when the stream holds more than maxBytes: the limit is checked while reading, so a
+    // compression bomb is stopped after maxBytes, not after it has filled memory.
+    private static byte[]? ReadLimited(Stream decoder, long maxBytes)
+    {
+        using var output = new MemoryStream();
+        var buffer = new byte[81920];
+        int read;
+        while ((read = decoder.Read(buffer)) > 0)
+        {
+            if (output.Length + read > maxBytes)
+            {
+                return null;
+            }
+
+            output.Write(buffer, 0, read);
+        }
+
+        return output.ToArray();
     }
 
     // SharpCompress reports corrupt xz data with internal exception types (DataErrorException).
