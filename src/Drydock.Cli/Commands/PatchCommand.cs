@@ -8,6 +8,7 @@ using Drydock.Oci.Layers;
 using Drydock.Oci.Net;
 using Drydock.Oci.References;
 using Drydock.Oci.Transports;
+using Drydock.Packages.Apt;
 using Drydock.Packages.Apt.Sources;
 using Drydock.Packages.Apt.Trust;
 
@@ -50,6 +51,11 @@ internal static class PatchCommand
         {
             Description = "Ignore the image's own sources.list and use only --repo entries.",
         };
+        var allowImageTrusted = new Option<bool>("--allow-image-trusted-sources")
+        {
+            Description = "Honour trusted=yes on the image's own sources, which turns off their signature "
+                + "checks (by default their signatures are checked anyway).",
+        };
         var strictScripts = new Option<bool>("--strict-scripts")
         {
             Description = "Fail instead of patching when a new package has maintainer scripts, "
@@ -84,7 +90,7 @@ internal static class PatchCommand
 
         var command = new Command("patch", "Upgrade an image's Debian packages as apt and dpkg would, as one new layer.")
         {
-            image, output, repos, keyrings, packages, noImageSources, strictScripts, report, onlyFixable, database,
+            image, output, repos, keyrings, packages, noImageSources, allowImageTrusted, strictScripts, report, onlyFixable, database,
             vexOutput, sbomOutput,
         };
         CommandRunner.SetAction(command, async (parseResult, context, cancellationToken) =>
@@ -114,6 +120,7 @@ internal static class PatchCommand
                 Timestamp = SourceDateEpoch(),
                 CopyWhenNothingToPatch = explicitOutput is not null,
                 Platform = GlobalOptions.GetPlatform(parseResult),
+                Apt = new AptOptions { AllowRootTrustedSources = parseResult.GetValue(allowImageTrusted) },
             };
 
             using var http = GuardedHttp.Create();
