@@ -35,9 +35,9 @@ public sealed record AptOptions
     public int MaxParallelDownloads { get; init; } = 4;
 
     /// <summary>
-    /// The largest Packages index accepted after decompression: 512 MiB, about ten times
-    /// Debian's largest (bookworm main amd64), so a small compressed file that expands without
-    /// end is refused instead of filling memory. Tests set it lower.
+    /// The largest Packages index accepted after decompression: 512 MiB, about ten times the
+    /// 48 MiB of Debian 12's main amd64 index, so a small compressed file that expands without
+    /// end is rejected instead of filling memory. Tests set it lower.
     /// </summary>
     internal long MaxIndexSize { get; init; } = 512L << 20;
 }
