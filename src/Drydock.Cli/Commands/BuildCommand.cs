@@ -3,6 +3,7 @@ using System.Reflection;
 using Drydock.Images.Build;
 using Drydock.Images.Inventory;
 using Drydock.Oci.Layers;
+using Drydock.Oci.Net;
 using Drydock.Oci.References;
 using Drydock.Oci.Transports;
 using Drydock.Packages.Distros;
@@ -52,7 +53,7 @@ internal static class BuildCommand
             var path = parseResult.GetValue(spec)!;
             var destination = parseResult.GetValue(output)!;
             var buildSpec = BuildSpecReader.ReadFile(path);
-            using var http = new HttpClient();
+            using var http = GuardedHttp.Create();
             var buildLock = await PackageLocker.ForBuildAsync(
                 buildSpec, http, context.LoggerFactory.CreateLogger("Drydock.Images.Build"), cancellationToken);
             var options = new BuildOptions

@@ -3,6 +3,7 @@ using Drydock.Advisories;
 using Drydock.Advisories.Import;
 using Drydock.Advisories.Store;
 using Drydock.Advisories.Update;
+using Drydock.Oci.Net;
 
 namespace Drydock.Cli.Commands;
 
@@ -75,7 +76,7 @@ internal static class DbCommand
                 parseResult.GetValue(feed) ?? [], cancellationToken).ConfigureAwait(false);
             using var store = AdvisoryStore.Open(GlobalOptions.GetAdvisoryDatabase(parseResult, database));
             var downloads = Path.Combine(Path.GetDirectoryName(store.Path)!, "feeds");
-            using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
+            using var http = GuardedHttp.Create(TimeSpan.FromMinutes(10));
             var updater = new AdvisoryUpdater(store, http, downloads, context.LoggerFactory.CreateLogger("drydock.db"));
             var result = await updater.UpdateAsync(list, cancellationToken).ConfigureAwait(false);
             if (result.Import is null)

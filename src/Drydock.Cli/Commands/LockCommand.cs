@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Drydock.Images.Build;
+using Drydock.Oci.Net;
 
 namespace Drydock.Cli.Commands;
 
@@ -22,7 +23,7 @@ internal static class LockCommand
         {
             var path = parseResult.GetValue(spec)!;
             var buildSpec = BuildSpecReader.ReadFile(path);
-            using var http = new HttpClient();
+            using var http = GuardedHttp.Create();
             var (buildLock, changed) = await PackageLocker.WriteLockFileAsync(buildSpec, http,
                 parseResult.GetValue(update), context.LoggerFactory.CreateLogger("Drydock.Images.Build"),
                 cancellationToken);

@@ -5,8 +5,10 @@ using Drydock.Images.Inventory;
 using Drydock.Images.Patch;
 using Drydock.Images.Scan;
 using Drydock.Oci.Layers;
+using Drydock.Oci.Net;
 using Drydock.Oci.References;
 using Drydock.Oci.Transports;
+using Drydock.Packages.Apt;
 using Drydock.Packages.Apt.Sources;
 using Drydock.Packages.Apt.Trust;
 
@@ -49,6 +51,11 @@ internal static class PatchCommand
         {
             Description = "Ignore the image's own sources.list and use only --repo entries.",
         };
+        var allowImageTrusted = new Option<bool>("--allow-image-trusted-sources")
+        {
+            Description = "Honour trusted=yes on the image's own sources, which turns off their signature "
+                + "checks (by default their signatures are checked anyway).",
+        };
         var strictScripts = new Option<bool>("--strict-scripts")
         {
             Description = "Fail instead of patching when a new package has maintainer scripts, "
@@ -83,7 +90,7 @@ internal static class PatchCommand
 
         var command = new Command("patch", "Upgrade an image's Debian packages as apt and dpkg would, as one new layer.")
         {
-            image, output, repos, keyrings, packages, noImageSources, strictScripts, report, onlyFixable, database,
+            image, output, repos, keyrings, packages, noImageSources, allowImageTrusted, strictScripts, report, onlyFixable, database,
             vexOutput, sbomOutput,
         };
         CommandRunner.SetAction(command, async (parseResult, context, cancellationToken) =>
@@ -114,9 +121,10 @@ internal static class PatchCommand
                 CopyWhenNothingToPatch = explicitOutput is not null,
                 Platform = GlobalOptions.GetPlatform(parseResult),
                 CacheRoot = GlobalOptions.GetCacheDirectory(parseResult),
+                Apt = new AptOptions { AllowRootTrustedSources = parseResult.GetValue(allowImageTrusted) },
             };
 
-            using var http = new HttpClient();
+            using var http = GuardedHttp.Create();
             var patcher = new ImagePatcher(http, context.LoggerFactory.CreateLogger("Drydock.Images.Patch"));
             PatchResult result;
             var destinationName = target;

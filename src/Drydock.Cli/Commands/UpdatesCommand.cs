@@ -2,7 +2,9 @@ using System.CommandLine;
 using System.Text;
 using System.Text.Json;
 using Drydock.Images.Updates;
+using Drydock.Oci.Net;
 using Drydock.Oci.Transports;
+using Drydock.Packages.Apt;
 using Drydock.Packages.Apt.Sources;
 using Drydock.Packages.Apt.Trust;
 
@@ -37,6 +39,11 @@ internal static class UpdatesCommand
         {
             Description = "Ignore the image's own sources.list and use only --repo entries.",
         };
+        var allowImageTrusted = new Option<bool>("--allow-image-trusted-sources")
+        {
+            Description = "Honour trusted=yes on the image's own sources, which turns off their signature "
+                + "checks (by default their signatures are checked anyway).",
+        };
         var format = new Option<string>("--format")
         {
             Description = "Output format: table or json.",
@@ -51,7 +58,7 @@ internal static class UpdatesCommand
         var command = new Command(
             "updates", "List the package upgrades available to an image, like apt list --upgradable.")
         {
-            image, repos, keyrings, noImageSources, format, exitCode,
+            image, repos, keyrings, noImageSources, allowImageTrusted, format, exitCode,
         };
         CommandRunner.SetAction(command, async (parseResult, context, cancellationToken) =>
         {
@@ -62,9 +69,10 @@ internal static class UpdatesCommand
                     [.. (parseResult.GetValue(repos) ?? []).Select(line => SourcesListParser.ParseLine(line))],
                 ExtraKeyrings = [.. (parseResult.GetValue(keyrings) ?? []).Select(LoadKeyring)],
                 Platform = GlobalOptions.GetPlatform(parseResult),
+                Apt = new AptOptions { AllowRootTrustedSources = parseResult.GetValue(allowImageTrusted) },
             };
             var location = parseResult.GetValue(image)!;
-            using var http = new HttpClient();
+            using var http = GuardedHttp.Create();
             var checker = new ImageUpdateChecker(http, context.LoggerFactory.CreateLogger("Drydock.Images.Updates"));
             var transport = GlobalOptions.CreateTransportOptions(parseResult, context);
             var source = ImageTransports.OpenSource(location, transport);

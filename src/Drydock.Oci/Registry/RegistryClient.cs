@@ -1,7 +1,7 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Security.Authentication;
+using Drydock.Oci.Net;
 using Drydock.Oci.References;
 using Drydock.Oci.Transports;
 using Microsoft.Extensions.Logging;
@@ -166,73 +166,9 @@ internal sealed class RegistryClient
         return colon >= 0 ? apiHost[..colon] : apiHost;
     }
 
-    private static HttpClient CreateHttpClient(bool verifyCertificates)
-    {
-        var handler = new SocketsHttpHandler
-        {
-            AutomaticDecompression = DecompressionMethods.None,
-            ConnectTimeout = TimeSpan.FromSeconds(30),
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            MaxConnectionsPerServer = 16,
-
-            // Blob GETs are often redirected to storage; HttpClient drops the Authorization
-            // header on redirects, so registry tokens never reach the storage host.
-            AllowAutoRedirect = true,
-            MaxAutomaticRedirections = 10,
-            ConnectCallback = ConnectOutsideLinkLocalAsync,
-        };
-        if (!verifyCertificates)
-        {
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
-        }
-
-        var client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
-        client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("drydock", Version));
-        return client;
-    }
-
-    private static string Version =>
-        typeof(RegistryClient).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
-
-    // Clouds serve instance metadata and credentials on link-local addresses (169.254.169.254),
-    // where no registry runs. Rejecting them keeps a hostile redirect from reaching that service.
-    private static async ValueTask<Stream> ConnectOutsideLinkLocalAsync(
-        SocketsHttpConnectionContext context, CancellationToken cancellationToken)
-    {
-        var endpoint = context.DnsEndPoint;
-        var addresses = await Dns.GetHostAddressesAsync(endpoint.Host, cancellationToken).ConfigureAwait(false);
-        var allowed = addresses.Where(address => !IsLinkLocal(address)).ToArray();
-        if (allowed.Length == 0)
-        {
-            throw new HttpRequestException(
-                $"Drydock does not connect to '{endpoint.Host}': it resolves only to link-local addresses "
-                + $"({string.Join(", ", addresses.Select(a => a.ToString()))}), where no registry runs.");
-        }
-
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(allowed, endpoint.Port, cancellationToken).ConfigureAwait(false);
-            return new NetworkStream(socket, ownsSocket: true);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-    }
-
-    internal static bool IsLinkLocal(IPAddress address)
-    {
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-
-        return address.AddressFamily == AddressFamily.InterNetwork
-            ? address.GetAddressBytes() is [169, 254, ..]
-            : address.IsIPv6LinkLocal;
-    }
+    // Registry responses are streamed for as long as blobs take; ReadTimeout bounds each read.
+    private static HttpClient CreateHttpClient(bool verifyCertificates) =>
+        GuardedHttp.Create(Timeout.InfiniteTimeSpan, verifyCertificates);
 }
 
 /// <summary>How to reach registries: TLS checks, credentials and retries.</summary>

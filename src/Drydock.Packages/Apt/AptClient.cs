@@ -49,7 +49,7 @@ public sealed record AptUpgradePlan(
 /// Entry point of the APT client: loads and verifies repositories as apt-get update does,
 /// picks candidates as apt does and resolves upgrades, without running apt.
 /// </summary>
-public sealed class AptClient
+public sealed partial class AptClient
 {
     private readonly AptFetcher _fetcher;
     private readonly AptOptions _options;
@@ -77,10 +77,11 @@ public sealed class AptClient
         var rootKeys = new KeySelection(root, extraKeys);
         var hostKeys = new KeySelection(null, extraKeys);
         var tasks = new List<Task<LoadedSuite>>();
-        foreach (var source in rootSources.Where(s => s.IsBinary))
+        foreach (var listed in rootSources.Where(s => s.IsBinary))
         {
+            var source = RootSource(listed);
             var (keys, fingerprints) = rootKeys.For(source, path => root?.OpenRead(path));
-            tasks.Add(reader.LoadAsync(source, keys, fingerprints, cancellationToken));
+            tasks.Add(LoadRootSourceAsync(reader, listed, source, keys, fingerprints, cancellationToken));
         }
 
         foreach (var source in extraSources.Where(s => s.IsBinary))
@@ -89,7 +90,47 @@ public sealed class AptClient
             tasks.Add(reader.LoadAsync(source, keys, fingerprints, cancellationToken));
         }
 
-        return await Task.WhenAll(tasks);
+        var suites = await Task.WhenAll(tasks);
+        foreach (var suite in suites.Where(s => s.Problems.Count > 0))
+        {
+            LogSkippedStanzas(suite.Source.ToString(), suite.Problems.Count, string.Join("; ", suite.Problems.Take(3)));
+        }
+
+        return suites;
+    }
+
+    private AptSource RootSource(AptSource listed)
+    {
+        if (!listed.Trusted || _options.AllowRootTrustedSources)
+        {
+            return listed;
+        }
+
+        LogRootTrustedIgnored(listed.ToString());
+        return listed with { Trusted = false };
+    }
+
+    // The root's sources are the image's choice, not the user's, so a refusal says how to leave
+    // them out; the CLI options are named because the message reaches the user as it is.
+    private static async Task<LoadedSuite> LoadRootSourceAsync(
+        RepositoryReader reader, AptSource listed, AptSource source, Keyring keys,
+        IReadOnlyList<string> fingerprints, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await reader.LoadAsync(source, keys, fingerprints, cancellationToken);
+        }
+        catch (AptSignatureException error)
+        {
+            var trusted = listed.Trusted && !source.Trusted
+                ? " The image marks it trusted=yes, which Drydock ignores for the image's own sources "
+                    + "unless --allow-image-trusted-sources is given."
+                : "";
+            throw new AptSignatureException(
+                error.Location, error.KeyIds,
+                $"{error.Message} The source '{listed}' comes from the image's own sources.list.{trusted} "
+                + "Give --no-image-sources to use only --repo entries, with --keyring for their keys.");
+        }
     }
 
     /// <summary>
@@ -147,4 +188,13 @@ public sealed class AptClient
         using var reader = new StreamReader(stream);
         return [.. reader.ReadToEnd().Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Where(a => a != native)];
     }
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Ignoring trusted=yes on the image's own source {Source}: its signature is checked")]
+    private partial void LogRootTrustedIgnored(string source);
+
+    // apt skips a stanza it cannot parse too, but a user should see that packages are missing.
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Skipped {Count} malformed stanzas in the indexes of {Source}; the first: {Problems}")]
+    private partial void LogSkippedStanzas(string source, int count, string problems);
 }

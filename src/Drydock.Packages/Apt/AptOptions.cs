@@ -13,6 +13,13 @@ public sealed record AptOptions
     public bool AllowUnsigned { get; init; }
 
     /// <summary>
+    /// Honours <c>trusted=yes</c> on the root's own sources. Off by default: an image could
+    /// otherwise turn off signature checks for a repository it names itself. Entries given by
+    /// the user (<see cref="AptUpdateRequest.ExtraSources"/>) always honour it.
+    /// </summary>
+    public bool AllowRootTrustedSources { get; init; }
+
+    /// <summary>
     /// How far in the future a Release Date may be; apt 2.6's Acquire::Max-FutureTime
     /// defaults to 10 seconds.
     /// </summary>
@@ -26,4 +33,11 @@ public sealed record AptOptions
 
     /// <summary>Parallel .deb downloads.</summary>
     public int MaxParallelDownloads { get; init; } = 4;
+
+    /// <summary>
+    /// The largest Packages index accepted after decompression: 512 MiB, about ten times the
+    /// 48 MiB of Debian 12's main amd64 index, so a small compressed file that expands without
+    /// end is rejected instead of filling memory. Tests set it lower.
+    /// </summary>
+    internal long MaxIndexSize { get; init; } = 512L << 20;
 }

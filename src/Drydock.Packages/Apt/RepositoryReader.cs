@@ -210,11 +210,11 @@ internal sealed partial class RepositoryReader
         yield return source.SuiteFileUri(entry.Path);
     }
 
-    private static ParsedIndex ParseIndex(
+    private ParsedIndex ParseIndex(
         byte[] data, ReleaseEntry entry, ReleaseEntry? plainEntry, string location, ReleaseInfo info)
     {
         CheckHash(data, entry, location);
-        var plain = Decompress(data, entry.Path, location);
+        var plain = Decompress(data, entry.Path, location, _options.MaxIndexSize);
         if (!ReferenceEquals(plain, data) && plainEntry is not null)
         {
             CheckHash(plain, plainEntry, location + " (decompressed)");
@@ -235,8 +235,9 @@ internal sealed partial class RepositoryReader
         }
     }
 
-    private static byte[] Decompress(byte[] data, string path, string location)
+    private static byte[] Decompress(byte[] data, string path, string location, long maxBytes)
     {
+        byte[]? plain;
         try
         {
             using var input = new MemoryStream(data);
@@ -248,15 +249,37 @@ internal sealed partial class RepositoryReader
                 return data;
             }
 
-            using var output = new MemoryStream(data.Length * 6);
-            decoder.CopyTo(output);
-            return output.ToArray();
+            plain = ReadLimited(decoder, maxBytes);
         }
         catch (Exception error) when (error is InvalidDataException or IOException or InvalidOperationException
             or IndexOutOfRangeException or ArgumentException || IsSharpCompressError(error))
         {
             throw new InvalidDataException($"The index '{location}' could not be decompressed: {error.Message}", error);
         }
+
+        return plain ?? throw new InvalidDataException(
+            $"The index '{location}' is larger than {maxBytes >> 20} MiB once decompressed, the limit for a "
+            + "Packages index. The file is corrupt or not an index; check the repository.");
+    }
+
+    // Null when the stream holds more than maxBytes: the limit is checked while reading, so a
+    // compression bomb is stopped after maxBytes, not after it has filled memory.
+    private static byte[]? ReadLimited(Stream decoder, long maxBytes)
+    {
+        using var output = new MemoryStream();
+        var buffer = new byte[81920];
+        int read;
+        while ((read = decoder.Read(buffer)) > 0)
+        {
+            if (output.Length + read > maxBytes)
+            {
+                return null;
+            }
+
+            output.Write(buffer, 0, read);
+        }
+
+        return output.ToArray();
     }
 
     // SharpCompress reports corrupt xz data with internal exception types (DataErrorException).

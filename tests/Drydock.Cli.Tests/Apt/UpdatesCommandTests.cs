@@ -75,6 +75,31 @@ public sealed class UpdatesCommandTests : IDisposable
         Assert.Empty(run.Stdout);
     }
 
+    [Fact]
+    public async Task Updates_RefusesLinkLocalRepository()
+    {
+        var run = await DrydockProcess.RunAsync([
+            "updates", $"oci:{DebianImages.Layout()}:{DebianImages.MinbaseTag}", "--no-image-sources",
+            "--repo", "deb [trusted=yes] http://169.254.169.254/debian bookworm main"]);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("'169.254.169.254'", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("link-local", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Updates_RefusesRedirectToLinkLocal()
+    {
+        var inRelease = $"dists/{BookwormTestArchive.PointSuite}/InRelease";
+        _archive.Server.Redirects[inRelease] = new Uri("http://169.254.169.254/latest/meta-data/");
+
+        var run = await UpdatesAsync(_archive.KeyringPath);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("'169.254.169.254'", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains(inRelease, _archive.Server.Requests);
+    }
+
     public void Dispose() => _archive.Dispose();
 
     // The signed Release still lists every form, as on a mirror that lost files.

@@ -26,6 +26,9 @@ public sealed class LoopbackFileServer : IDisposable
     /// <summary>The server's root URI, ending with a slash.</summary>
     public Uri BaseUri { get; }
 
+    /// <summary>Paths answered with 302 Found to the given URI instead of a file; set before requests.</summary>
+    public Dictionary<string, Uri> Redirects { get; } = [];
+
     /// <summary>The paths requested so far, in order.</summary>
     public List<string> Requests { get; } = [];
 
@@ -76,6 +79,13 @@ public sealed class LoopbackFileServer : IDisposable
 
         var path = Path.GetFullPath(Path.Combine(_root, relative));
         using var response = context.Response;
+        if (Redirects.TryGetValue(relative, out var target))
+        {
+            response.StatusCode = 302;
+            response.RedirectLocation = target.ToString();
+            return;
+        }
+
         if (!path.StartsWith(_root + "/", StringComparison.Ordinal) || !File.Exists(path))
         {
             response.StatusCode = 404;
