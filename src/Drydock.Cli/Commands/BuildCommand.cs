@@ -52,7 +52,7 @@ internal static class BuildCommand
         {
             var path = parseResult.GetValue(spec)!;
             var destination = parseResult.GetValue(output)!;
-            var buildSpec = BuildSpecReader.ReadFile(path);
+            var buildSpec = BuildSpecFile.Read(path);
             using var http = new HttpClient();
             var buildLock = await PackageLocker.ForBuildAsync(
                 buildSpec, http, context.LoggerFactory.CreateLogger("Drydock.Images.Build"), cancellationToken);
