@@ -96,7 +96,7 @@ public sealed class BuildSpecReaderTests
     [InlineData("UidTooLarge", "users:\n  - {name: n, uid: 4294967296}\n", 4, "uid", "4294967296")]
     [InlineData("GidNegative", "groups:\n  - {name: g, gid: -5}\n", 4, "gid", "-5")]
     [InlineData("TwoUsers", "users:\n  - {name: n, uid: 5}\n  - {name: n, uid: 6}\n", 4, "users", "n")]
-    public void Accounts_AreRefusedBeforeAnythingIsWritten(
+    public void MalformedAccount_IsRejected(
         string name, string accounts, int line, string key, string value)
     {
         _ = name;
