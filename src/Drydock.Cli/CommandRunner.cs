@@ -14,7 +14,7 @@ internal static class ExitCodes
     /// <summary>The command ran and failed: I/O, corrupt data, a registry error.</summary>
     public const int Failure = 1;
 
-    /// <summary>The command line or a value on it is invalid.</summary>
+    /// <summary>The command line, a value on it or a build spec is invalid.</summary>
     public const int Usage = 2;
 
     /// <summary>The image, tag, platform, file or directory does not exist.</summary>

@@ -13,7 +13,8 @@ namespace Drydock.Cli.Commands;
 
 /// <summary>
 /// <c>drydock build SPEC --output DST</c>: builds a minimal image from distribution packages
-/// and its SBOMs (CycloneDX and SPDX), written beside a file output and attached as referrers.
+/// and its SBOMs (CycloneDX and SPDX), written beside an archive output and attached as
+/// referrers to a layout or registry output.
 /// </summary>
 internal static class BuildCommand
 {
@@ -52,7 +53,7 @@ internal static class BuildCommand
         {
             var path = parseResult.GetValue(spec)!;
             var destination = parseResult.GetValue(output)!;
-            var buildSpec = BuildSpecReader.ReadFile(path);
+            var buildSpec = BuildSpecFile.Read(path);
             using var http = GuardedHttp.Create();
             var buildLock = await PackageLocker.ForBuildAsync(
                 buildSpec, http, context.LoggerFactory.CreateLogger("Drydock.Images.Build"), cancellationToken);
@@ -88,10 +89,8 @@ internal static class BuildCommand
             {
                 var bytes = System.Text.Encoding.UTF8.GetBytes(SbomWriter.WriteToString(document, format));
                 referrers.Add(new Referrer(image.Manifest, artifactType, bytes, created));
-                if (location.Path is { } file)
+                if (SidePath(location, image.Architecture, result.Images.Count, extension) is { } sbomPath)
                 {
-                    var suffix = result.Images.Count == 1 ? extension : $"{image.Architecture}.{extension}";
-                    var sbomPath = $"{file.TrimEnd('/')}.{suffix}";
                     WriteFile(sbomPath, bytes);
                     await context.Stdout.WriteLineAsync(sbomPath);
                 }
@@ -105,6 +104,21 @@ internal static class BuildCommand
                 await context.Stdout.WriteLineAsync($"{manifest.Digest} (SBOM referrer)");
             }
         }
+    }
+
+    /// <summary>
+    /// Where an SBOM is written beside an archive output, or null for a layout or registry: those
+    /// carry it as a referrer, and one layout holds several tags, whose side files would collide.
+    /// </summary>
+    public static string? SidePath(TransportReference output, string architecture, int images, string extension)
+    {
+        if (output.Kind is TransportKind.OciLayout or TransportKind.Registry || output.Path is not { } file)
+        {
+            return null;
+        }
+
+        var suffix = images == 1 ? extension : $"{architecture}.{extension}";
+        return $"{file}.{suffix}";
     }
 
     private static async Task<(SbomDocument, DateTimeOffset)> ReadAsync(string output, BuiltImage built,

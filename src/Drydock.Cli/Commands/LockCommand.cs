@@ -22,7 +22,7 @@ internal static class LockCommand
         CommandRunner.SetAction(command, async (parseResult, context, cancellationToken) =>
         {
             var path = parseResult.GetValue(spec)!;
-            var buildSpec = BuildSpecReader.ReadFile(path);
+            var buildSpec = BuildSpecFile.Read(path);
             using var http = GuardedHttp.Create();
             var (buildLock, changed) = await PackageLocker.WriteLockFileAsync(buildSpec, http,
                 parseResult.GetValue(update), context.LoggerFactory.CreateLogger("Drydock.Images.Build"),

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -8,8 +9,15 @@ namespace Drydock.Images.Build;
 /// Reads a build spec strictly: unknown keys, wrong types and duplicate keys are errors that
 /// name the file, the line and the value, so a typo never silently changes an image.
 /// </summary>
-public static class BuildSpecReader
+public static partial class BuildSpecReader
 {
+    // adduser.conf's SYS_NAME_REGEX (adduser 3.134, Debian 12), which also admits the
+    // leading underscore of names such as _apt; useradd(8) limits names to 32 characters.
+    [GeneratedRegex(@"^[a-z_][-a-z0-9_]*\$?\z")]
+    private static partial Regex AccountNamePattern();
+
+    private const int MaxAccountName = 32;
+
     private static readonly HashSet<string> _topKeys =
     [
         "distribution", "release", "repositories", "keyring", "architectures", "packages", "exclude",
@@ -32,8 +40,7 @@ public static class BuildSpecReader
         }
         catch (YamlException e)
         {
-            throw new InvalidDataException(
-                $"{path}:{e.Start.Line}: The build spec is not valid YAML: {e.Message} Fix the line.", e);
+            throw new InvalidDataException(YamlError(path, e), e);
         }
 
         if (yaml.Documents.Count != 1 || yaml.Documents[0].RootNode is not YamlMappingNode root)
@@ -43,6 +50,17 @@ public static class BuildSpecReader
         }
 
         return new Reader(path).Read(root);
+    }
+
+    // YamlDotNet 18 reports a repeated key as "Duplicate key NAME" from the loader, before the
+    // reader's own check can see it.
+    private static string YamlError(string path, YamlException e)
+    {
+        const string duplicate = "Duplicate key ";
+        var message = e.Message.TrimEnd('.');
+        return message.StartsWith(duplicate, StringComparison.Ordinal)
+            ? $"{path}:{e.Start.Line}: The key '{message[duplicate.Length..]}' appears twice; keep one."
+            : $"{path}:{e.Start.Line}: The build spec is not valid YAML ({message}); fix the line.";
     }
 
     private sealed class Reader(string path)
@@ -70,8 +88,8 @@ public static class BuildSpecReader
                 Architectures = map.TryGetValue("architectures", out var a) ? List(a, "architectures") : ["amd64"],
                 Packages = packages,
                 Exclude = map.TryGetValue("exclude", out var e) ? List(e, "exclude") : [],
-                Users = map.TryGetValue("users", out var u) ? Items(u, "users").Select(ReadUser).ToList() : [],
-                Groups = map.TryGetValue("groups", out var g) ? Items(g, "groups").Select(ReadGroup).ToList() : [],
+                Users = map.TryGetValue("users", out var u) ? Unique(u, "users", ReadUser, x => x.Name) : [],
+                Groups = map.TryGetValue("groups", out var g) ? Unique(g, "groups", ReadGroup, x => x.Name) : [],
                 User = map.TryGetValue("user", out var user) ? Scalar(user, "user") : null,
                 Environment = map.TryGetValue("environment", out var env) ? Dictionary(env, "environment") : new Dictionary<string, string>(),
                 Entrypoint = map.TryGetValue("entrypoint", out var ep) ? List(ep, "entrypoint") : null,
@@ -100,21 +118,59 @@ public static class BuildSpecReader
         private SpecUser ReadUser(YamlNode node)
         {
             var map = Keys(node, ["name", "uid", "gid", "home", "shell"], "a user");
-            var name = Scalar(Required(map, node, "name"), "name");
+            var name = AccountName(Required(map, node, "name"), "users", "name");
             var uid = Integer(Required(map, node, "uid"), "uid");
             return new SpecUser(
                 name,
                 uid,
                 map.TryGetValue("gid", out var g) ? Integer(g, "gid") : uid,
-                map.TryGetValue("home", out var h) ? Scalar(h, "home") : "/home/" + name,
-                map.TryGetValue("shell", out var s) ? Scalar(s, "shell") : "/sbin/nologin");
+                map.TryGetValue("home", out var h) ? AccountPath(h, "home") : "/home/" + name,
+                map.TryGetValue("shell", out var s) ? AccountPath(s, "shell") : "/sbin/nologin");
         }
 
         private SpecGroup ReadGroup(YamlNode node)
         {
             var map = Keys(node, ["name", "gid"], "a group");
-            return new SpecGroup(Scalar(Required(map, node, "name"), "name"), Integer(Required(map, node, "gid"), "gid"));
+            return new SpecGroup(
+                AccountName(Required(map, node, "name"), "groups", "name"), Integer(Required(map, node, "gid"), "gid"));
         }
+
+        private List<T> Unique<T>(YamlNode node, string key, Func<YamlNode, T> read, Func<T, string> name)
+        {
+            var items = Items(node, key).Select(read).ToList();
+            var repeated = items.GroupBy(name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+            return repeated is null
+                ? items
+                : throw Error(node, $"The name '{repeated.Key}' appears twice in '{key}'; keep one.");
+        }
+
+        // The name becomes the first field of /etc/passwd, /etc/group and /etc/shadow lines and
+        // the default home directory, so a ':' or a newline in it would add accounts.
+        private string AccountName(YamlNode node, string list, string key)
+        {
+            var name = Scalar(node, key);
+            return name.Length <= MaxAccountName && AccountNamePattern().IsMatch(name)
+                ? name
+                : throw Error(node, $"The {list} key '{key}' is '{Printable(name)}', not an account name; "
+                    + $"use lower-case letters, digits, '_' and '-' (not first), at most {MaxAccountName} "
+                    + "characters, as adduser accepts.");
+        }
+
+        // passwd(5) fields are separated by ':' and records by newlines; a '..' in the home
+        // directory would lay it outside the place it names.
+        private string AccountPath(YamlNode node, string key)
+        {
+            var value = Scalar(node, key);
+            var bad = !value.StartsWith('/') || value.Any(c => c == ':' || char.IsControl(c))
+                || value.Split('/').Contains("..");
+            return bad
+                ? throw Error(node, $"The users key '{key}' is '{Printable(value)}', not an absolute path "
+                    + "without ':', '..' or control characters; fix the value.")
+                : value;
+        }
+
+        private static string Printable(string value) =>
+            string.Concat(value.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
 
         private SpecPaths ReadPaths(YamlNode node)
         {

@@ -82,6 +82,53 @@ public sealed class BuildSpecReaderTests
     }
 
     [Theory]
+    [InlineData("NameWithColon", "users:\n  - {name: 'evil:x:0:0::/:/bin/sh', uid: 5}\n", 4, "name", "evil:x:0:0::/:/bin/sh")]
+    [InlineData("NameWithNewline", "users:\n  - {name: \"evil\\nx\", uid: 5}\n", 4, "name", "evil\\u000ax")]
+    [InlineData("NameUpperCase", "users:\n  - {name: Admin, uid: 5}\n", 4, "name", "Admin")]
+    [InlineData("NameLeadingDash", "users:\n  - {name: -x, uid: 5}\n", 4, "name", "-x")]
+    [InlineData("NameTooLong", "users:\n  - {name: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa, uid: 5}\n", 4, "name",
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")]
+    [InlineData("GroupName", "groups:\n  - {name: 'a b', gid: 5}\n", 4, "name", "a b")]
+    [InlineData("HomeRelative", "users:\n  - {name: n, uid: 5, home: home/n}\n", 4, "home", "home/n")]
+    [InlineData("HomeDotDot", "users:\n  - {name: n, uid: 5, home: /home/../etc}\n", 4, "home", "/home/../etc")]
+    [InlineData("HomeNewline", "users:\n  - {name: n, uid: 5, home: \"/h\\nx\"}\n", 4, "home", "/h\\u000ax")]
+    [InlineData("ShellColon", "users:\n  - {name: n, uid: 5, shell: '/bin/sh:x'}\n", 4, "shell", "/bin/sh:x")]
+    [InlineData("UidTooLarge", "users:\n  - {name: n, uid: 4294967296}\n", 4, "uid", "4294967296")]
+    [InlineData("GidNegative", "groups:\n  - {name: g, gid: -5}\n", 4, "gid", "-5")]
+    [InlineData("TwoUsers", "users:\n  - {name: n, uid: 5}\n  - {name: n, uid: 6}\n", 4, "users", "n")]
+    public void MalformedAccount_IsRejected(
+        string name, string accounts, int line, string key, string value)
+    {
+        _ = name;
+
+        var error = Assert.Throws<InvalidDataException>(
+            () => BuildSpecReader.Parse("release: a\npackages: [a]\n" + accounts, "spec.yaml"));
+
+        Assert.StartsWith($"spec.yaml:{line}:", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"'{key}'", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"'{value}'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Accounts_TakeSystemNames()
+    {
+        var spec = BuildSpecReader.Parse(
+            "release: a\npackages: [a]\nusers:\n  - {name: _svc-1$, uid: 0, home: /var/lib/svc}\n", "spec.yaml");
+
+        Assert.Equal("_svc-1$", spec.Users.Single().Name);
+    }
+
+    [Fact]
+    public void DuplicateKey_NamesTheKey()
+    {
+        var error = Assert.Throws<InvalidDataException>(
+            () => BuildSpecReader.Parse("release: a\npackages: [a]\npackages: [b]\n", "dupkey.yaml"));
+
+        Assert.StartsWith("dupkey.yaml:3:", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'packages'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("NotYaml", "release: [unclosed\n")]
     [InlineData("NotMapping", "- a\n- b\n")]
     [InlineData("Empty", "")]
