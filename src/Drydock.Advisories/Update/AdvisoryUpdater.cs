@@ -24,42 +24,61 @@ public sealed partial class AdvisoryUpdater(
 
     /// <summary>Downloads what changed and re-imports the feeds.</summary>
     /// <exception cref="HttpRequestException">A download failed; the store is unchanged.</exception>
+    /// <exception cref="InvalidDataException">
+    /// A downloaded feed is corrupt; the store, the previous feed files and their validators are unchanged.
+    /// </exception>
     public async Task<UpdateResult> UpdateAsync(
         IReadOnlyList<FeedDefinition> feeds, CancellationToken cancellationToken = default)
     {
-        var changed = new List<FeedDefinition>();
-        var downloads = new List<(FeedDefinition Feed, string? ETag, string? LastModified)>();
-        foreach (var feed in feeds)
+        // Downloads land in a staging folder under their own file names (the importer tells
+        // formats by name) and replace the previous copies only once their import committed,
+        // so a corrupt download never displaces a good file or its validators.
+        var staging = Path.Combine(downloadFolder, $".staging-{Guid.NewGuid():N}");
+        try
         {
-            var local = LocalPath(feed);
-            var validators = File.Exists(local) ? ReadValidators(feed.Url) : (null, null);
-            var outcome = await DownloadAsync(feed, local, validators, cancellationToken);
-            if (outcome is { } fresh)
+            var downloads = new List<StagedDownload>();
+            foreach (var feed in feeds)
             {
-                changed.Add(feed);
-                downloads.Add((feed, fresh.ETag, fresh.LastModified));
+                var validators = File.Exists(LocalPath(feed)) ? ReadValidators(feed.Url) : (null, null);
+                var staged = Path.Combine(staging, feed.FileName);
+                if (await DownloadAsync(feed, staged, validators, cancellationToken) is { } fresh)
+                {
+                    downloads.Add(new StagedDownload(feed, staged, fresh.ETag, fresh.LastModified));
+                }
+            }
+
+            if (downloads.Count == 0)
+            {
+                LogUnchanged(feeds.Count);
+                return new UpdateResult([], null);
+            }
+
+            var inputs = feeds
+                .Select(feed => downloads.Find(d => d.Feed == feed)?.StagedPath ?? LocalPath(feed))
+                .Where(File.Exists);
+            var result = new AdvisoryImporter(store, _logger, _clock).Import(inputs, cancellationToken);
+            foreach (var download in downloads)
+            {
+                var local = LocalPath(download.Feed);
+                Directory.CreateDirectory(Path.GetDirectoryName(local)!);
+                File.Move(download.StagedPath, local, overwrite: true);
+                WriteValidators(download.Feed.Url, download.ETag, download.LastModified);
+            }
+
+            return new UpdateResult([.. downloads.Select(d => d.Feed)], result);
+        }
+        finally
+        {
+            if (Directory.Exists(staging))
+            {
+                Directory.Delete(staging, recursive: true);
             }
         }
-
-        if (changed.Count == 0)
-        {
-            LogUnchanged(feeds.Count);
-            return new UpdateResult([], null);
-        }
-
-        var importer = new AdvisoryImporter(store, _logger, _clock);
-        var result = importer.Import(feeds.Select(LocalPath).Where(File.Exists), cancellationToken);
-        foreach (var (feed, etag, lastModified) in downloads)
-        {
-            WriteValidators(feed.Url, etag, lastModified);
-        }
-
-        return new UpdateResult(changed, result);
     }
 
     private async Task<(string? ETag, string? LastModified)?> DownloadAsync(
         FeedDefinition feed,
-        string local,
+        string target,
         (string? ETag, string? LastModified) validators,
         CancellationToken cancellationToken)
     {
@@ -91,18 +110,18 @@ public sealed partial class AdvisoryUpdater(
                 response.StatusCode);
         }
 
-        await SaveAsync(feed, response, local, cancellationToken);
-        LogDownloaded(feed.Url, local);
+        await SaveAsync(feed, response, target, cancellationToken);
+        LogDownloaded(feed.Url, target);
         return (response.Headers.ETag?.ToString(), response.Content.Headers.LastModified?.ToString("R"));
     }
 
-    // Written to a temporary file and renamed, so an interrupted download never replaces the
-    // previous copy.
+    // Written to a temporary file and renamed, so an interrupted download leaves no file that
+    // looks complete.
     private static async Task SaveAsync(
-        FeedDefinition feed, HttpResponseMessage response, string local, CancellationToken cancellationToken)
+        FeedDefinition feed, HttpResponseMessage response, string target, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(local)!);
-        var temporary = $"{local}.{Guid.NewGuid():N}.part";
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        var temporary = $"{target}.{Guid.NewGuid():N}.part";
         try
         {
             await using (var output = File.Create(temporary))
@@ -124,7 +143,7 @@ public sealed partial class AdvisoryUpdater(
                 }
             }
 
-            File.Move(temporary, local, overwrite: true);
+            File.Move(temporary, target, overwrite: true);
         }
         finally
         {
@@ -167,6 +186,9 @@ public sealed partial class AdvisoryUpdater(
     [LoggerMessage(Level = LogLevel.Information, Message = "All {Count} feeds unchanged; nothing to import")]
     private partial void LogUnchanged(int count);
 }
+
+/// <summary>A feed downloaded to the staging folder, with the validators its response carried.</summary>
+internal sealed record StagedDownload(FeedDefinition Feed, string StagedPath, string? ETag, string? LastModified);
 
 /// <summary>What an update downloaded, and the import it ran (null when nothing changed).</summary>
 public sealed record UpdateResult(IReadOnlyList<FeedDefinition> Changed, ImportResult? Import);

@@ -1,3 +1,5 @@
+using System.Formats.Tar;
+using System.IO.Compression;
 using System.Net;
 using Drydock.Advisories.Tests.Support;
 using Drydock.Advisories.Update;
@@ -14,6 +16,7 @@ public sealed class AdvisoryUpdaterTests : IDisposable
     private readonly string _prefix;
     private int _status = 200;
     private string? _feedFile;
+    private byte[]? _replacement;
 
     public AdvisoryUpdaterTests()
     {
@@ -56,6 +59,34 @@ public sealed class AdvisoryUpdaterTests : IDisposable
         Assert.Equal(before, _store.Count("SELECT COUNT(*) FROM affected"));
     }
 
+    [Theory]
+    [InlineData("HTML page as JSON", "alpine-secdb/v3.18-main.json")]
+    [InlineData("HTML page as zip", "alpine-secdb/v3.18-main.zip")]
+    [InlineData("truncated tar.gz", "alpine-secdb/v3.18-main.tar.gz")]
+    public async Task Update_CorruptDownloadKeepsPreviousFile(string name, string fileName)
+    {
+        Assert.NotEmpty(name);
+        var feeds = Feeds(fileName);
+        var local = Path.Combine(_store.Folder, "feeds", fileName);
+        await Updater().UpdateAsync(feeds, TestContext.Current.CancellationToken);
+        var good = await File.ReadAllBytesAsync(local, TestContext.Current.CancellationToken);
+        var before = _store.Count("SELECT COUNT(*) FROM affected");
+        _replacement = fileName.EndsWith(".tar.gz", StringComparison.Ordinal)
+            ? good[..(good.Length / 2)]
+            : "<html><body>Maintenance</body></html>"u8.ToArray();
+
+        await Assert.ThrowsAsync<InvalidDataException>(
+            () => Updater().UpdateAsync(feeds, TestContext.Current.CancellationToken));
+        _replacement = null;
+        var again = await Updater().UpdateAsync(feeds, TestContext.Current.CancellationToken);
+
+        Assert.Equal(good, await File.ReadAllBytesAsync(local, TestContext.Current.CancellationToken));
+        Assert.Equal(before, _store.Count("SELECT COUNT(*) FROM affected"));
+        Assert.Empty(again.Changed);
+        Assert.Equal(["alpine-secdb"], Directory.GetFileSystemEntries(Path.Combine(_store.Folder, "feeds"))
+            .Select(Path.GetFileName));
+    }
+
     [Fact]
     public void FeedList_ParsesAndRejects()
     {
@@ -80,10 +111,35 @@ public sealed class AdvisoryUpdaterTests : IDisposable
 
     // Locating the data here, on the test's own thread, lets a missing data set skip the test;
     // a skip raised inside the server loop would leave the request unanswered instead.
-    private FeedDefinition[] Feeds()
+    private FeedDefinition[] Feeds(string fileName = "alpine-secdb/v3.18-main.json")
     {
         _feedFile = SharedData.Require("alpine-secdb/3.18/main.json");
-        return [new FeedDefinition(new Uri($"{_prefix}v3.18/main.json"), "alpine-secdb/v3.18-main.json")];
+        if (fileName.EndsWith(".zip", StringComparison.Ordinal) || fileName.EndsWith(".tar.gz", StringComparison.Ordinal))
+        {
+            _feedFile = Archive(_feedFile, fileName);
+        }
+
+        return [new FeedDefinition(new Uri($"{_prefix}v3.18/main.json"), fileName)];
+    }
+
+    private string Archive(string feedFile, string fileName)
+    {
+        var archive = Path.Combine(Directory.CreateDirectory(Path.Combine(_store.Folder, "served")).FullName,
+            Path.GetFileName(fileName));
+        if (fileName.EndsWith(".zip", StringComparison.Ordinal))
+        {
+            using var zip = ZipFile.Open(archive, ZipArchiveMode.Create);
+            zip.CreateEntryFromFile(feedFile, "main.json");
+        }
+        else
+        {
+            using var output = File.Create(archive);
+            using var gzip = new GZipStream(output, CompressionLevel.Fastest);
+            using var tar = new TarWriter(gzip);
+            tar.WriteEntry(feedFile, "main.json");
+        }
+
+        return archive;
     }
 
     private async Task ServeAsync()
@@ -110,6 +166,11 @@ public sealed class AdvisoryUpdaterTests : IDisposable
             if (_status != 200)
             {
                 response.StatusCode = _status;
+            }
+            else if (_replacement is { } replacement)
+            {
+                response.Headers["ETag"] = "\"v2\"";
+                await response.OutputStream.WriteAsync(replacement);
             }
             else if (ifNoneMatch == "\"v1\"")
             {
