@@ -11,7 +11,8 @@ namespace Drydock.Advisories.Update;
 /// <summary>
 /// Downloads feed files with conditional requests (If-None-Match with the stored ETag,
 /// If-Modified-Since with the stored Last-Modified) and re-imports them when any changed.
-/// Every feed file is imported together, so the sources they make are replaced whole.
+/// Every feed file is imported together, so the sources they make are replaced whole. The
+/// store records which URL each local feed file came from; validators are sent only for it.
 /// </summary>
 public sealed partial class AdvisoryUpdater(
     AdvisoryStore store, HttpClient http, string downloadFolder, ILogger? logger = null, TimeProvider? clock = null)
@@ -39,7 +40,7 @@ public sealed partial class AdvisoryUpdater(
             var downloads = new List<StagedDownload>();
             foreach (var feed in feeds)
             {
-                var validators = File.Exists(LocalPath(feed)) ? ReadValidators(feed.Url) : (null, null);
+                var validators = ReadValidators(feed);
                 var staged = Path.Combine(staging, feed.FileName);
                 if (await DownloadAsync(feed, staged, validators, cancellationToken) is { } fresh)
                 {
@@ -62,7 +63,7 @@ public sealed partial class AdvisoryUpdater(
                 var local = LocalPath(download.Feed);
                 Directory.CreateDirectory(Path.GetDirectoryName(local)!);
                 File.Move(download.StagedPath, local, overwrite: true);
-                WriteValidators(download.Feed.Url, download.ETag, download.LastModified);
+                WriteValidators(download.Feed, download.ETag, download.LastModified);
             }
 
             return new UpdateResult([.. downloads.Select(d => d.Feed)], result);
@@ -151,30 +152,47 @@ public sealed partial class AdvisoryUpdater(
         }
     }
 
-    private string LocalPath(FeedDefinition feed) => Path.Combine(downloadFolder, feed.FileName);
+    private string LocalPath(FeedDefinition feed) => Path.GetFullPath(Path.Combine(downloadFolder, feed.FileName));
 
-    private (string? ETag, string? LastModified) ReadValidators(Uri url)
+    // The validators of the feed's URL, sent only when the local file exists and was
+    // downloaded from that URL: after the feed's URL changed, the file holds another URL's
+    // content and a 304 would keep it.
+    private (string? ETag, string? LastModified) ReadValidators(FeedDefinition feed)
     {
+        var local = LocalPath(feed);
+        if (!File.Exists(local))
+        {
+            return (null, null);
+        }
+
         using var command = store.Connection.CreateCommand();
-        command.CommandText = "SELECT etag, last_modified FROM downloads WHERE url = $url";
-        command.Parameters.AddWithValue("$url", url.ToString());
+        command.CommandText = "SELECT d.etag, d.last_modified FROM feed_files f JOIN downloads d ON d.url = f.url "
+            + "WHERE f.path = $path AND f.url = $url";
+        command.Parameters.AddWithValue("$path", local);
+        command.Parameters.AddWithValue("$url", feed.Url.ToString());
         using var reader = command.ExecuteReader();
         return reader.Read()
             ? (reader.IsDBNull(0) ? null : reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1))
             : (null, null);
     }
 
-    private void WriteValidators(Uri url, string? etag, string? lastModified)
+    private void WriteValidators(FeedDefinition feed, string? etag, string? lastModified)
     {
+        using var transaction = store.Connection.BeginTransaction();
         using var command = store.Connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = "INSERT INTO downloads (url, etag, last_modified, fetched_at) "
             + "VALUES ($url, $etag, $modified, $now) ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, "
-            + "last_modified = excluded.last_modified, fetched_at = excluded.fetched_at";
-        command.Parameters.AddWithValue("$url", url.ToString());
+            + "last_modified = excluded.last_modified, fetched_at = excluded.fetched_at; "
+            + "INSERT INTO feed_files (path, url) VALUES ($path, $url) "
+            + "ON CONFLICT (path) DO UPDATE SET url = excluded.url";
+        command.Parameters.AddWithValue("$url", feed.Url.ToString());
         command.Parameters.AddWithValue("$etag", (object?)etag ?? DBNull.Value);
         command.Parameters.AddWithValue("$modified", (object?)lastModified ?? DBNull.Value);
         command.Parameters.AddWithValue("$now", _clock.GetUtcNow().ToString("O"));
+        command.Parameters.AddWithValue("$path", LocalPath(feed));
         command.ExecuteNonQuery();
+        transaction.Commit();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Feed {Url} not modified")]

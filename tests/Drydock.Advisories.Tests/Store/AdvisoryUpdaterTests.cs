@@ -17,6 +17,7 @@ public sealed class AdvisoryUpdaterTests : IDisposable
     private int _status = 200;
     private string? _feedFile;
     private byte[]? _replacement;
+    private string? _otherFeedFile;
 
     public AdvisoryUpdaterTests()
     {
@@ -57,6 +58,22 @@ public sealed class AdvisoryUpdaterTests : IDisposable
         Assert.Equal(HttpStatusCode.ServiceUnavailable, error.StatusCode);
         Assert.Contains(_prefix, error.Message);
         Assert.Equal(before, _store.Count("SELECT COUNT(*) FROM affected"));
+    }
+
+    [Fact]
+    public async Task Update_UrlChangedAndBack_DownloadsEachTime()
+    {
+        var feeds = Feeds();
+        _otherFeedFile = SharedData.Require("alpine-secdb/3.17/main.json");
+        FeedDefinition[] other = [feeds[0] with { Url = new Uri($"{_prefix}v3.17/main.json") }];
+        await Updater().UpdateAsync(feeds, TestContext.Current.CancellationToken);
+        await Updater().UpdateAsync(other, TestContext.Current.CancellationToken);
+
+        var back = await Updater().UpdateAsync(feeds, TestContext.Current.CancellationToken);
+
+        Assert.Single(back.Changed);
+        Assert.Equal("/v3.18/main.json if-none-match=", _requests[^1]);
+        Assert.Equal(["alpine:3.18"], Assert.Single(_store.Store.GetStatus()).Namespaces);
     }
 
     [Theory]
@@ -179,7 +196,9 @@ public sealed class AdvisoryUpdaterTests : IDisposable
             else
             {
                 response.Headers["ETag"] = "\"v1\"";
-                await response.OutputStream.WriteAsync(await File.ReadAllBytesAsync(_feedFile!));
+                var file = context.Request.Url.AbsolutePath.StartsWith("/v3.17/", StringComparison.Ordinal)
+                    ? _otherFeedFile! : _feedFile!;
+                await response.OutputStream.WriteAsync(await File.ReadAllBytesAsync(file));
             }
         }
     }
