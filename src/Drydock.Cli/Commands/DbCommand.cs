@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using Drydock.Advisories;
 using Drydock.Advisories.Import;
 using Drydock.Advisories.Store;
@@ -142,7 +143,7 @@ internal static class DbCommand
                     source.RecordCount,
                     source.MalformedCount,
                     source.NewestAdvisory?.ToString("yyyy-MM-dd") ?? "-",
-                    (int)source.Age(now).TotalDays,
+                    source.Age(now) is { } age ? ((int)age.TotalDays).ToString(CultureInfo.InvariantCulture) : "-",
                     source.ImportedAt.ToString("yyyy-MM-ddTHH:mm:ssZ"),
                     string.Join(',', source.Namespaces))).ConfigureAwait(false);
             }
