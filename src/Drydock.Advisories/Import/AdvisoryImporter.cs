@@ -32,16 +32,19 @@ public sealed partial class AdvisoryImporter(AdvisoryStore store, ILogger? logge
                 (location, stream) =>
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    ImportEntry(writer, result, input, location, stream);
+                    ImportEntry(writer, result, input, location, stream, cancellationToken);
                 },
                 location =>
                 {
+                    cancellationToken.ThrowIfCancellationRequested();
                     input.Problem ??= $"'{location}' is not a .json file";
                     result.SkippedEntries++;
                     LogSkipped(location);
                 });
             CheckRecognised(path, input);
         }
+
+        cancellationToken.ThrowIfCancellationRequested();
 
         writer.Commit(_clock.GetUtcNow());
         result.RecordsBySource = writer.Sources.ToDictionary(pair => pair.Key, pair => pair.Value.RecordCount);
@@ -53,7 +56,9 @@ public sealed partial class AdvisoryImporter(AdvisoryStore store, ILogger? logge
         return result;
     }
 
-    private void ImportEntry(StoreWriter writer, ImportResult result, InputState input, string location, Stream stream)
+    private void ImportEntry(
+        StoreWriter writer, ImportResult result, InputState input, string location, Stream stream,
+        CancellationToken cancellationToken)
     {
         JsonDocument document;
         try
@@ -81,7 +86,8 @@ public sealed partial class AdvisoryImporter(AdvisoryStore store, ILogger? logge
 
             input.RecognisedEntries++;
             var source = FeedDetector.SourceName(kind, root, input);
-            var sink = new ImportSink(writer, result, source, FeedDetector.KindName(kind), location);
+            var sink = new ImportSink(
+                writer, result, source, FeedDetector.KindName(kind), location, cancellationToken);
             try
             {
                 Parse(kind, root, sink, input);

@@ -46,7 +46,11 @@ internal static class DbCommand
         {
             using var store = AdvisoryStore.Open(parseResult.GetValue(database));
             var importer = new AdvisoryImporter(store, context.LoggerFactory.CreateLogger("drydock.db"));
-            var result = importer.Import(parseResult.GetValue(paths)!, cancellationToken);
+            // Run off the invoking thread: the import is synchronous, and System.CommandLine can
+            // only cancel an action that has handed back its task before the signal arrives.
+            var result = await Task.Run(
+                () => importer.Import(parseResult.GetValue(paths)!, cancellationToken), cancellationToken)
+                .ConfigureAwait(false);
             await PrintImportAsync(context, store, result).ConfigureAwait(false);
             return ExitCodes.Success;
         });
