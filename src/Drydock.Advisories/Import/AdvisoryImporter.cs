@@ -18,7 +18,7 @@ public sealed partial class AdvisoryImporter(AdvisoryStore store, ILogger? logge
     /// <summary>Imports every feed entry found under <paramref name="paths"/>.</summary>
     /// <exception cref="FileNotFoundException">A path does not exist.</exception>
     /// <exception cref="InvalidDataException">
-    /// An archive is corrupt or truncated, or an input path holds no entry of a known feed format.
+    /// An archive is corrupt or truncated, or an input path contains no entry of a known feed format.
     /// </exception>
     public ImportResult Import(IEnumerable<string> paths, CancellationToken cancellationToken = default)
     {
@@ -108,7 +108,7 @@ public sealed partial class AdvisoryImporter(AdvisoryStore store, ILogger? logge
         if (input.RecognisedEntries == 0)
         {
             throw new InvalidDataException(
-                $"The feed input '{path}' holds no advisory feed: {input.Problem ?? "it has no files"}. "
+                $"The feed input '{path}' contains no advisory feed: {input.Problem ?? "it has no files"}. "
                 + "Pass Debian, Ubuntu, Alpine, OSV or Red Hat CSAF feed files, or download them again.");
         }
     }

@@ -154,9 +154,8 @@ public sealed partial class AdvisoryUpdater(
 
     private string LocalPath(FeedDefinition feed) => Path.GetFullPath(Path.Combine(downloadFolder, feed.FileName));
 
-    // The validators of the feed's URL, sent only when the local file exists and was
-    // downloaded from that URL: after the feed's URL changed, the file holds another URL's
-    // content and a 304 would keep it.
+    // Returns the URL's validators only when the local file exists and came from that URL,
+    // because after a URL change the file contains another URL's content and a 304 would keep it.
     private (string? ETag, string? LastModified) ReadValidators(FeedDefinition feed)
     {
         var local = LocalPath(feed);
