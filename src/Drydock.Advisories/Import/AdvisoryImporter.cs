@@ -17,7 +17,9 @@ public sealed partial class AdvisoryImporter(AdvisoryStore store, ILogger? logge
 
     /// <summary>Imports every feed entry found under <paramref name="paths"/>.</summary>
     /// <exception cref="FileNotFoundException">A path does not exist.</exception>
-    /// <exception cref="InvalidDataException">An archive is corrupt or truncated.</exception>
+    /// <exception cref="InvalidDataException">
+    /// An archive is corrupt or truncated, or an input path contains no entry of a known feed format.
+    /// </exception>
     public ImportResult Import(IEnumerable<string> paths, CancellationToken cancellationToken = default)
     {
         var result = new ImportResult();
@@ -30,14 +32,19 @@ public sealed partial class AdvisoryImporter(AdvisoryStore store, ILogger? logge
                 (location, stream) =>
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    ImportEntry(writer, result, input, location, stream);
+                    ImportEntry(writer, result, input, location, stream, cancellationToken);
                 },
                 location =>
                 {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    input.Problem ??= $"'{location}' is not a .json file";
                     result.SkippedEntries++;
                     LogSkipped(location);
                 });
+            CheckRecognised(path, input);
         }
+
+        cancellationToken.ThrowIfCancellationRequested();
 
         writer.Commit(_clock.GetUtcNow());
         result.RecordsBySource = writer.Sources.ToDictionary(pair => pair.Key, pair => pair.Value.RecordCount);
@@ -49,7 +56,9 @@ public sealed partial class AdvisoryImporter(AdvisoryStore store, ILogger? logge
         return result;
     }
 
-    private void ImportEntry(StoreWriter writer, ImportResult result, InputState input, string location, Stream stream)
+    private void ImportEntry(
+        StoreWriter writer, ImportResult result, InputState input, string location, Stream stream,
+        CancellationToken cancellationToken)
     {
         JsonDocument document;
         try
@@ -58,6 +67,7 @@ public sealed partial class AdvisoryImporter(AdvisoryStore store, ILogger? logge
         }
         catch (JsonException exception)
         {
+            input.Problem ??= $"'{location}' is not valid JSON ({exception.Message})";
             result.AddMalformed(new MalformedRecord(location, Path.GetFileName(location), $"Invalid JSON: {exception.Message}"));
             return;
         }
@@ -68,13 +78,16 @@ public sealed partial class AdvisoryImporter(AdvisoryStore store, ILogger? logge
             var kind = FeedDetector.Detect(root);
             if (kind is FeedKind.Unknown)
             {
+                input.Problem ??= $"'{location}' is JSON of no known feed format";
                 result.SkippedEntries++;
                 LogSkipped(location);
                 return;
             }
 
+            input.RecognisedEntries++;
             var source = FeedDetector.SourceName(kind, root, input);
-            var sink = new ImportSink(writer, result, source, FeedDetector.KindName(kind), location);
+            var sink = new ImportSink(
+                writer, result, source, FeedDetector.KindName(kind), location, cancellationToken);
             try
             {
                 Parse(kind, root, sink, input);
@@ -85,6 +98,18 @@ public sealed partial class AdvisoryImporter(AdvisoryStore store, ILogger? logge
                 // type; the record is malformed, the feed goes on.
                 sink.Malformed(Path.GetFileName(location), $"Unexpected JSON structure: {exception.Message}");
             }
+        }
+    }
+
+    // A feed that is one JSON document (the Debian tracker file) and fails to parse is a failed
+    // feed, not one malformed record: an input with no usable entry fails the whole import.
+    private static void CheckRecognised(string path, InputState input)
+    {
+        if (input.RecognisedEntries == 0)
+        {
+            throw new InvalidDataException(
+                $"The feed input '{path}' contains no advisory feed: {input.Problem ?? "it has no files"}. "
+                + "Pass Debian, Ubuntu, Alpine, OSV or Red Hat CSAF feed files, or download them again.");
         }
     }
 
@@ -128,4 +153,10 @@ internal sealed class InputState(DistributionFamily? osvFamily)
     /// Alpine and upstream ranges), so each OSV input keeps only its own distribution's.
     /// </summary>
     public DistributionFamily? OsvFamily { get; set; } = osvFamily;
+
+    /// <summary>The entries of a known feed format seen so far.</summary>
+    public int RecognisedEntries { get; set; }
+
+    /// <summary>Why the first unusable entry was not imported, for the error when none was.</summary>
+    public string? Problem { get; set; }
 }

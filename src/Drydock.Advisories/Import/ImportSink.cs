@@ -6,14 +6,18 @@ namespace Drydock.Advisories.Import;
 /// <summary>
 /// Receives what a feed parser reads from one entry: checks each fixed and introduced version
 /// against the release's version rules, writes good records and reports bad ones with their
-/// id and location.
+/// id and location. Checks for cancellation on every record, so a feed that is one large
+/// document (the Debian tracker file) stops soon after Ctrl-C.
 /// </summary>
-internal sealed class ImportSink(StoreWriter writer, ImportResult result, string source, string kind, string location)
+internal sealed class ImportSink(
+    StoreWriter writer, ImportResult result, string source, string kind, string location,
+    CancellationToken cancellationToken)
 {
     public string Source { get; } = source;
 
     public void Add(AffectedRecord record)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var rules = VersionRules.For(record.Namespace.Family);
         foreach (var version in new[] { record.FixedVersion, record.Introduced })
         {

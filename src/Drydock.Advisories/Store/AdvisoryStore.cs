@@ -135,6 +135,9 @@ public sealed record SourceStatus(
     long MalformedCount,
     IReadOnlyList<string> Namespaces)
 {
-    /// <summary>Returns how long ago the newest advisory (else the import) is, at <paramref name="now"/>.</summary>
-    public TimeSpan Age(DateTimeOffset now) => now - (NewestAdvisory ?? ImportedAt);
+    /// <summary>
+    /// Returns how long ago the newest advisory is, at <paramref name="now"/>; null when the
+    /// feed has no dates, since the import time says nothing about how fresh the data is.
+    /// </summary>
+    public TimeSpan? Age(DateTimeOffset now) => now - NewestAdvisory;
 }

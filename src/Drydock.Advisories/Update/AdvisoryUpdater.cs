@@ -11,7 +11,8 @@ namespace Drydock.Advisories.Update;
 /// <summary>
 /// Downloads feed files with conditional requests (If-None-Match with the stored ETag,
 /// If-Modified-Since with the stored Last-Modified) and re-imports them when any changed.
-/// Every feed file is imported together, so the sources they make are replaced whole.
+/// Every feed file is imported together, so the sources they make are replaced whole. The
+/// store records which URL each local feed file came from; validators are sent only for it.
 /// </summary>
 public sealed partial class AdvisoryUpdater(
     AdvisoryStore store, HttpClient http, string downloadFolder, ILogger? logger = null, TimeProvider? clock = null)
@@ -24,42 +25,61 @@ public sealed partial class AdvisoryUpdater(
 
     /// <summary>Downloads what changed and re-imports the feeds.</summary>
     /// <exception cref="HttpRequestException">A download failed; the store is unchanged.</exception>
+    /// <exception cref="InvalidDataException">
+    /// A downloaded feed is corrupt; the store, the previous feed files and their validators are unchanged.
+    /// </exception>
     public async Task<UpdateResult> UpdateAsync(
         IReadOnlyList<FeedDefinition> feeds, CancellationToken cancellationToken = default)
     {
-        var changed = new List<FeedDefinition>();
-        var downloads = new List<(FeedDefinition Feed, string? ETag, string? LastModified)>();
-        foreach (var feed in feeds)
+        // Downloads land in a staging folder under their own file names (the importer tells
+        // formats by name) and replace the previous copies only once their import committed,
+        // so a corrupt download never displaces a good file or its validators.
+        var staging = Path.Combine(downloadFolder, $".staging-{Guid.NewGuid():N}");
+        try
         {
-            var local = LocalPath(feed);
-            var validators = File.Exists(local) ? ReadValidators(feed.Url) : (null, null);
-            var outcome = await DownloadAsync(feed, local, validators, cancellationToken);
-            if (outcome is { } fresh)
+            var downloads = new List<StagedDownload>();
+            foreach (var feed in feeds)
             {
-                changed.Add(feed);
-                downloads.Add((feed, fresh.ETag, fresh.LastModified));
+                var validators = ReadValidators(feed);
+                var staged = Path.Combine(staging, feed.FileName);
+                if (await DownloadAsync(feed, staged, validators, cancellationToken) is { } fresh)
+                {
+                    downloads.Add(new StagedDownload(feed, staged, fresh.ETag, fresh.LastModified));
+                }
+            }
+
+            if (downloads.Count == 0)
+            {
+                LogUnchanged(feeds.Count);
+                return new UpdateResult([], null);
+            }
+
+            var inputs = feeds
+                .Select(feed => downloads.Find(d => d.Feed == feed)?.StagedPath ?? LocalPath(feed))
+                .Where(File.Exists);
+            var result = new AdvisoryImporter(store, _logger, _clock).Import(inputs, cancellationToken);
+            foreach (var download in downloads)
+            {
+                var local = LocalPath(download.Feed);
+                Directory.CreateDirectory(Path.GetDirectoryName(local)!);
+                File.Move(download.StagedPath, local, overwrite: true);
+                WriteValidators(download.Feed, download.ETag, download.LastModified);
+            }
+
+            return new UpdateResult([.. downloads.Select(d => d.Feed)], result);
+        }
+        finally
+        {
+            if (Directory.Exists(staging))
+            {
+                Directory.Delete(staging, recursive: true);
             }
         }
-
-        if (changed.Count == 0)
-        {
-            LogUnchanged(feeds.Count);
-            return new UpdateResult([], null);
-        }
-
-        var importer = new AdvisoryImporter(store, _logger, _clock);
-        var result = importer.Import(feeds.Select(LocalPath).Where(File.Exists), cancellationToken);
-        foreach (var (feed, etag, lastModified) in downloads)
-        {
-            WriteValidators(feed.Url, etag, lastModified);
-        }
-
-        return new UpdateResult(changed, result);
     }
 
     private async Task<(string? ETag, string? LastModified)?> DownloadAsync(
         FeedDefinition feed,
-        string local,
+        string target,
         (string? ETag, string? LastModified) validators,
         CancellationToken cancellationToken)
     {
@@ -91,18 +111,18 @@ public sealed partial class AdvisoryUpdater(
                 response.StatusCode);
         }
 
-        await SaveAsync(feed, response, local, cancellationToken);
-        LogDownloaded(feed.Url, local);
+        await SaveAsync(feed, response, target, cancellationToken);
+        LogDownloaded(feed.Url, target);
         return (response.Headers.ETag?.ToString(), response.Content.Headers.LastModified?.ToString("R"));
     }
 
-    // Written to a temporary file and renamed, so an interrupted download never replaces the
-    // previous copy.
+    // Written to a temporary file and renamed, so an interrupted download leaves no file that
+    // looks complete.
     private static async Task SaveAsync(
-        FeedDefinition feed, HttpResponseMessage response, string local, CancellationToken cancellationToken)
+        FeedDefinition feed, HttpResponseMessage response, string target, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(local)!);
-        var temporary = $"{local}.{Guid.NewGuid():N}.part";
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        var temporary = $"{target}.{Guid.NewGuid():N}.part";
         try
         {
             await using (var output = File.Create(temporary))
@@ -124,7 +144,7 @@ public sealed partial class AdvisoryUpdater(
                 }
             }
 
-            File.Move(temporary, local, overwrite: true);
+            File.Move(temporary, target, overwrite: true);
         }
         finally
         {
@@ -132,30 +152,46 @@ public sealed partial class AdvisoryUpdater(
         }
     }
 
-    private string LocalPath(FeedDefinition feed) => Path.Combine(downloadFolder, feed.FileName);
+    private string LocalPath(FeedDefinition feed) => Path.GetFullPath(Path.Combine(downloadFolder, feed.FileName));
 
-    private (string? ETag, string? LastModified) ReadValidators(Uri url)
+    // Returns the URL's validators only when the local file exists and came from that URL,
+    // because after a URL change the file contains another URL's content and a 304 would keep it.
+    private (string? ETag, string? LastModified) ReadValidators(FeedDefinition feed)
     {
+        var local = LocalPath(feed);
+        if (!File.Exists(local))
+        {
+            return (null, null);
+        }
+
         using var command = store.Connection.CreateCommand();
-        command.CommandText = "SELECT etag, last_modified FROM downloads WHERE url = $url";
-        command.Parameters.AddWithValue("$url", url.ToString());
+        command.CommandText = "SELECT d.etag, d.last_modified FROM feed_files f JOIN downloads d ON d.url = f.url "
+            + "WHERE f.path = $path AND f.url = $url";
+        command.Parameters.AddWithValue("$path", local);
+        command.Parameters.AddWithValue("$url", feed.Url.ToString());
         using var reader = command.ExecuteReader();
         return reader.Read()
             ? (reader.IsDBNull(0) ? null : reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1))
             : (null, null);
     }
 
-    private void WriteValidators(Uri url, string? etag, string? lastModified)
+    private void WriteValidators(FeedDefinition feed, string? etag, string? lastModified)
     {
+        using var transaction = store.Connection.BeginTransaction();
         using var command = store.Connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = "INSERT INTO downloads (url, etag, last_modified, fetched_at) "
             + "VALUES ($url, $etag, $modified, $now) ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, "
-            + "last_modified = excluded.last_modified, fetched_at = excluded.fetched_at";
-        command.Parameters.AddWithValue("$url", url.ToString());
+            + "last_modified = excluded.last_modified, fetched_at = excluded.fetched_at; "
+            + "INSERT INTO feed_files (path, url) VALUES ($path, $url) "
+            + "ON CONFLICT (path) DO UPDATE SET url = excluded.url";
+        command.Parameters.AddWithValue("$url", feed.Url.ToString());
         command.Parameters.AddWithValue("$etag", (object?)etag ?? DBNull.Value);
         command.Parameters.AddWithValue("$modified", (object?)lastModified ?? DBNull.Value);
         command.Parameters.AddWithValue("$now", _clock.GetUtcNow().ToString("O"));
+        command.Parameters.AddWithValue("$path", LocalPath(feed));
         command.ExecuteNonQuery();
+        transaction.Commit();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Feed {Url} not modified")]
@@ -167,6 +203,9 @@ public sealed partial class AdvisoryUpdater(
     [LoggerMessage(Level = LogLevel.Information, Message = "All {Count} feeds unchanged; nothing to import")]
     private partial void LogUnchanged(int count);
 }
+
+/// <summary>A feed downloaded to the staging folder, with the validators its response carried.</summary>
+internal sealed record StagedDownload(FeedDefinition Feed, string StagedPath, string? ETag, string? LastModified);
 
 /// <summary>What an update downloaded, and the import it ran (null when nothing changed).</summary>
 public sealed record UpdateResult(IReadOnlyList<FeedDefinition> Changed, ImportResult? Import);

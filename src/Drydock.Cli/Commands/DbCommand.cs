@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using Drydock.Advisories;
 using Drydock.Advisories.Import;
 using Drydock.Advisories.Store;
@@ -45,7 +46,11 @@ internal static class DbCommand
         {
             using var store = AdvisoryStore.Open(GlobalOptions.GetAdvisoryDatabase(parseResult, database));
             var importer = new AdvisoryImporter(store, context.LoggerFactory.CreateLogger("drydock.db"));
-            var result = importer.Import(parseResult.GetValue(paths)!, cancellationToken);
+            // Run off the invoking thread: the import is synchronous, and System.CommandLine can
+            // only cancel an action that has handed back its task before the signal arrives.
+            var result = await Task.Run(
+                () => importer.Import(parseResult.GetValue(paths)!, cancellationToken), cancellationToken)
+                .ConfigureAwait(false);
             await PrintImportAsync(context, store, result).ConfigureAwait(false);
             return ExitCodes.Success;
         });
@@ -142,7 +147,7 @@ internal static class DbCommand
                     source.RecordCount,
                     source.MalformedCount,
                     source.NewestAdvisory?.ToString("yyyy-MM-dd") ?? "-",
-                    (int)source.Age(now).TotalDays,
+                    source.Age(now) is { } age ? ((int)age.TotalDays).ToString(CultureInfo.InvariantCulture) : "-",
                     source.ImportedAt.ToString("yyyy-MM-ddTHH:mm:ssZ"),
                     string.Join(',', source.Namespaces))).ConfigureAwait(false);
             }

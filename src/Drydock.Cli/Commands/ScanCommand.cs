@@ -106,6 +106,8 @@ internal static class ScanCommand
     private static async Task<int> RunAsync(Options options, ParseResult parseResult, CliContext context,
         CancellationToken cancellationToken)
     {
+        var database = parseResult.GetValue(options.Database);
+        RequireDatabase(database);
         var filter = new ScanFilter
         {
             Severities = ScanFilter.ParseSeverities(parseResult.GetValue(options.Severity)),
@@ -152,6 +154,18 @@ internal static class ScanCommand
 
     private static VexFilter? ReadVex(string[] paths) =>
         paths.Length == 0 ? null : new VexFilter(paths.SelectMany(OpenVexReader.ReadFile));
+
+    // Opening the store creates a missing file, which would turn a mistyped --db into an empty
+    // database and a "no advisory data" answer; scan only reads, so a missing path is an error.
+    private static void RequireDatabase(string? path)
+    {
+        if (path is not null && !File.Exists(path))
+        {
+            throw new FileNotFoundException(
+                $"The advisory database '{path}' was not found. Check the --db path, or create the database "
+                + $"with 'drydock db update --db {path}'.", path);
+        }
+    }
 
     private static ScanResult WithWarning(ScanResult result, string warning) => new()
     {

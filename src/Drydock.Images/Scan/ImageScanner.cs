@@ -121,8 +121,9 @@ public sealed class ImageScanner(AdvisoryStore store, TimeProvider? clock = null
             return null;
         }
 
-        var freshest = sources.MinBy(s => s.Age(now))!;
-        var age = freshest.Age(now);
+        // A feed without dates (the tracker's dump) is as fresh as its import.
+        var freshest = sources.MinBy(s => s.Age(now) ?? now - s.ImportedAt)!;
+        var age = freshest.Age(now) ?? now - freshest.ImportedAt;
         if (age <= StaleAfter)
         {
             return null;

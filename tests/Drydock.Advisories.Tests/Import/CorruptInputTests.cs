@@ -70,9 +70,10 @@ public sealed class CorruptInputTests : IDisposable
     }
 
     [Fact]
-    public void UnknownJsonAndOtherFilesSkipped()
+    public void UnknownJsonAndOtherFilesSkippedBesideAFeed()
     {
         var folder = Folder("misc");
+        File.Copy(SharedData.Require("debian-osv/sample/DSA-5514-1.json"), Path.Combine(folder, "DSA-5514-1.json"));
         File.WriteAllText(Path.Combine(folder, "config.json"), """{"name": "not a feed"}""");
         File.WriteAllText(Path.Combine(folder, "README.md"), "text");
 
@@ -80,6 +81,54 @@ public sealed class CorruptInputTests : IDisposable
 
         Assert.Equal(2, result.SkippedEntries);
         Assert.Empty(result.Malformed);
+        Assert.Equal(2, result.RecordsBySource["debian-osv"]);
+    }
+
+    [Theory]
+    [InlineData("truncated tracker", "debian-tracker.json", "{\"zlib\": {\"CVE-2023-45853\": {\"releases\": {")]
+    [InlineData("not JSON", "debian-tracker.json", "<html><body>Service Unavailable</body></html>")]
+    [InlineData("unknown JSON", "debian-tracker.json", "{\"name\": \"not a feed\"}")]
+    [InlineData("not a feed file", "feed.txt", "text")]
+    public void FileWithNoFeed_FailsAndKeepsStore(string name, string file, string content)
+    {
+        Assert.NotEmpty(name);
+        _store.Import(SharedData.Require("debian-tracker-excerpts/osvdev-debian_security_tracker_mock.json"));
+        var before = _store.Count("SELECT COUNT(*) FROM affected");
+        var path = Path.Combine(Folder("bad"), file);
+        File.WriteAllText(path, content);
+
+        var error = Assert.Throws<InvalidDataException>(() => _store.Import(path));
+
+        Assert.Contains($"'{path}'", error.Message);
+        Assert.Equal(before, _store.Count("SELECT COUNT(*) FROM affected"));
+    }
+
+    [Fact]
+    public void ArchiveWithNoFeed_Fails()
+    {
+        var zip = Path.Combine(Folder("zip"), "feed.zip");
+        using (var archive = ZipFile.Open(zip, ZipArchiveMode.Create))
+        {
+            using var writer = new StreamWriter(archive.CreateEntry("config.json").Open());
+            writer.Write("""{"name": "not a feed"}""");
+        }
+
+        var error = Assert.Throws<InvalidDataException>(() => _store.Import(zip));
+
+        Assert.Contains($"'{zip}'", error.Message);
+        Assert.Empty(_store.Store.GetStatus());
+    }
+
+    [Fact]
+    public void SecondInputWithNoFeed_FailsWhole()
+    {
+        var bad = Path.Combine(Folder("bad"), "other.json");
+        File.WriteAllText(bad, "not json");
+
+        var error = Assert.Throws<InvalidDataException>(() => _store.Import(
+            SharedData.Require("debian-tracker-excerpts/osvdev-debian_security_tracker_mock.json"), bad));
+
+        Assert.Contains($"'{bad}'", error.Message);
         Assert.Empty(_store.Store.GetStatus());
     }
 

@@ -1,3 +1,5 @@
+using System.Formats.Tar;
+using System.IO.Compression;
 using System.Net;
 using Drydock.Advisories.Tests.Support;
 using Drydock.Advisories.Update;
@@ -14,6 +16,8 @@ public sealed class AdvisoryUpdaterTests : IDisposable
     private readonly string _prefix;
     private int _status = 200;
     private string? _feedFile;
+    private byte[]? _replacement;
+    private string? _otherFeedFile;
 
     public AdvisoryUpdaterTests()
     {
@@ -57,6 +61,50 @@ public sealed class AdvisoryUpdaterTests : IDisposable
     }
 
     [Fact]
+    public async Task Update_UrlChangedAndBack_DownloadsEachTime()
+    {
+        var feeds = Feeds();
+        _otherFeedFile = SharedData.Require("alpine-secdb/3.17/main.json");
+        FeedDefinition[] other = [feeds[0] with { Url = new Uri($"{_prefix}v3.17/main.json") }];
+        await Updater().UpdateAsync(feeds, TestContext.Current.CancellationToken);
+        await Updater().UpdateAsync(other, TestContext.Current.CancellationToken);
+
+        var back = await Updater().UpdateAsync(feeds, TestContext.Current.CancellationToken);
+
+        Assert.Single(back.Changed);
+        Assert.Equal("/v3.18/main.json if-none-match=", _requests[^1]);
+        Assert.Equal(["alpine:3.18"], Assert.Single(_store.Store.GetStatus()).Namespaces);
+    }
+
+    [Theory]
+    [InlineData("HTML page as JSON", "alpine-secdb/v3.18-main.json")]
+    [InlineData("HTML page as zip", "alpine-secdb/v3.18-main.zip")]
+    [InlineData("truncated tar.gz", "alpine-secdb/v3.18-main.tar.gz")]
+    public async Task Update_CorruptDownloadKeepsPreviousFile(string name, string fileName)
+    {
+        Assert.NotEmpty(name);
+        var feeds = Feeds(fileName);
+        var local = Path.Combine(_store.Folder, "feeds", fileName);
+        await Updater().UpdateAsync(feeds, TestContext.Current.CancellationToken);
+        var good = await File.ReadAllBytesAsync(local, TestContext.Current.CancellationToken);
+        var before = _store.Count("SELECT COUNT(*) FROM affected");
+        _replacement = fileName.EndsWith(".tar.gz", StringComparison.Ordinal)
+            ? good[..(good.Length / 2)]
+            : "<html><body>Maintenance</body></html>"u8.ToArray();
+
+        await Assert.ThrowsAsync<InvalidDataException>(
+            () => Updater().UpdateAsync(feeds, TestContext.Current.CancellationToken));
+        _replacement = null;
+        var again = await Updater().UpdateAsync(feeds, TestContext.Current.CancellationToken);
+
+        Assert.Equal(good, await File.ReadAllBytesAsync(local, TestContext.Current.CancellationToken));
+        Assert.Equal(before, _store.Count("SELECT COUNT(*) FROM affected"));
+        Assert.Empty(again.Changed);
+        Assert.Equal(["alpine-secdb"], Directory.GetFileSystemEntries(Path.Combine(_store.Folder, "feeds"))
+            .Select(Path.GetFileName));
+    }
+
+    [Fact]
     public void FeedList_ParsesAndRejects()
     {
         var feeds = FeedDefinition.ParseList("# comment\n\nalpine-secdb/v3.18-main.json http://127.0.0.1/x.json\n", "list");
@@ -80,10 +128,35 @@ public sealed class AdvisoryUpdaterTests : IDisposable
 
     // Locating the data here, on the test's own thread, lets a missing data set skip the test;
     // a skip raised inside the server loop would leave the request unanswered instead.
-    private FeedDefinition[] Feeds()
+    private FeedDefinition[] Feeds(string fileName = "alpine-secdb/v3.18-main.json")
     {
         _feedFile = SharedData.Require("alpine-secdb/3.18/main.json");
-        return [new FeedDefinition(new Uri($"{_prefix}v3.18/main.json"), "alpine-secdb/v3.18-main.json")];
+        if (fileName.EndsWith(".zip", StringComparison.Ordinal) || fileName.EndsWith(".tar.gz", StringComparison.Ordinal))
+        {
+            _feedFile = Archive(_feedFile, fileName);
+        }
+
+        return [new FeedDefinition(new Uri($"{_prefix}v3.18/main.json"), fileName)];
+    }
+
+    private string Archive(string feedFile, string fileName)
+    {
+        var archive = Path.Combine(Directory.CreateDirectory(Path.Combine(_store.Folder, "served")).FullName,
+            Path.GetFileName(fileName));
+        if (fileName.EndsWith(".zip", StringComparison.Ordinal))
+        {
+            using var zip = ZipFile.Open(archive, ZipArchiveMode.Create);
+            zip.CreateEntryFromFile(feedFile, "main.json");
+        }
+        else
+        {
+            using var output = File.Create(archive);
+            using var gzip = new GZipStream(output, CompressionLevel.Fastest);
+            using var tar = new TarWriter(gzip);
+            tar.WriteEntry(feedFile, "main.json");
+        }
+
+        return archive;
     }
 
     private async Task ServeAsync()
@@ -111,6 +184,11 @@ public sealed class AdvisoryUpdaterTests : IDisposable
             {
                 response.StatusCode = _status;
             }
+            else if (_replacement is { } replacement)
+            {
+                response.Headers["ETag"] = "\"v2\"";
+                await response.OutputStream.WriteAsync(replacement);
+            }
             else if (ifNoneMatch == "\"v1\"")
             {
                 response.StatusCode = 304;
@@ -118,7 +196,9 @@ public sealed class AdvisoryUpdaterTests : IDisposable
             else
             {
                 response.Headers["ETag"] = "\"v1\"";
-                await response.OutputStream.WriteAsync(await File.ReadAllBytesAsync(_feedFile!));
+                var file = context.Request.Url.AbsolutePath.StartsWith("/v3.17/", StringComparison.Ordinal)
+                    ? _otherFeedFile! : _feedFile!;
+                await response.OutputStream.WriteAsync(await File.ReadAllBytesAsync(file));
             }
         }
     }
