@@ -56,6 +56,8 @@ public sealed class ScanFixture : IAsyncLifetime
         await PushAnnotatedAsync();
         var import = await DrydockProcess.RunAsync(["db", "import", "--db", DebianStore, export]);
         Assert.True(import.ExitCode == 0, import.Stderr);
+        // scan rejects a --db file that does not exist, so the empty store is created here.
+        Drydock.Advisories.Store.AdvisoryStore.Open(EmptyStore).Dispose();
         await BuildBusterAsync();
     }
 
