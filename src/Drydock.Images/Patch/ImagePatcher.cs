@@ -1,4 +1,3 @@
-using System.Runtime.ExceptionServices;
 using Drydock.Images.Updates;
 using Drydock.Oci;
 using Drydock.Oci.Layers;
@@ -101,7 +100,7 @@ public sealed partial class ImagePatcher
             .ConfigureAwait(false);
         LogStep("download the packages", clock.Lap());
         using var spool = new ContentSpool(Path.GetTempPath());
-        var debs = ReadPackages(paths, spool, cancellationToken);
+        var debs = ReadPackages(paths, [.. changes.Changes.Select(c => c.Record)], spool, cancellationToken);
         LogStep("read the packages", clock.Lap());
         var time = options.Timestamp ?? debs.SelectMany(d => d.Data).Max(e => e.ModificationTime);
         var planner = new PatchLayerPlanner(snapshot, time);
@@ -149,10 +148,10 @@ public sealed partial class ImagePatcher
     }
 
     // Decompressing the packages is most of the work, and each is independent of the others.
-    // The error of the first failing package in download order is raised as it is, so that its
-    // type stays the category and the same input fails the same way on every run.
-    private static List<DebFile> ReadPackages(
-        IReadOnlyList<string> paths, ContentSpool spool, CancellationToken cancellationToken)
+    // The error of the first failing package in download order is raised, keeping its type as the
+    // category and naming the package, so the same input fails the same way on every run.
+    private static List<DebFile> ReadPackages(IReadOnlyList<string> paths, IReadOnlyList<PackageRecord> records,
+        ContentSpool spool, CancellationToken cancellationToken)
     {
         var debs = new DebFile?[paths.Count];
         var errors = new Exception?[paths.Count];
@@ -165,12 +164,16 @@ public sealed partial class ImagePatcher
             }
             catch (Exception error) when (error is InvalidDataException or IOException)
             {
-                errors[i] = error;
+                var message = $"The package '{records[i].Name}' {records[i].Version} ({records[i].Architecture}) "
+                    + $"cannot be installed: {error.Message}";
+                errors[i] = error is InvalidDataException
+                    ? new InvalidDataException(message, error)
+                    : new IOException(message, error);
             }
         });
         if (errors.FirstOrDefault(e => e is not null) is { } first)
         {
-            ExceptionDispatchInfo.Capture(first).Throw();
+            throw first;
         }
 
         return [.. debs.Select(d => d!)];

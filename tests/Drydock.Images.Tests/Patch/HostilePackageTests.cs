@@ -50,10 +50,10 @@ public sealed class HostilePackageTests(PatchFixture fixture) : IClassFixture<Pa
     {
         { "relative-symlink-escape", typeof(IOException), "../../../../../../../tmp/x" },
         { "newline-in-name", typeof(InvalidDataException), "evil\\x0aname" },
-        { "file-below-own-symlink", typeof(InvalidDataException), "/usr/lib/x86_64-linux-gnu/evil/F" },
+        { "file-below-own-symlink", typeof(IOException), "usr/lib/x86_64-linux-gnu/evil/F" },
         { "symlink-after-file-below", typeof(InvalidDataException), "/usr/lib/x86_64-linux-gnu/evil/F" },
         { "whiteout-name", typeof(InvalidDataException), ".wh.libc.so.6" },
-        { "hard-link-to-image-file", typeof(InvalidDataException), "etc/shadow" },
+        { "hard-link-to-image-file", typeof(IOException), "etc/shadow" },
         { "fifo", typeof(InvalidDataException), "/usr/lib/x86_64-linux-gnu/pipe" },
         { "duplicate-entry", typeof(InvalidDataException), "/usr/lib/x86_64-linux-gnu/twice" },
         { "file-over-image-directory", typeof(IOException), "/etc/apt" },

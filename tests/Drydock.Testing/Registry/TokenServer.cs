@@ -63,8 +63,17 @@ public sealed class TokenServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _listener.Stop();
-        _listener.Close();
+        try
+        {
+            _listener.Stop();
+            _listener.Close();
+        }
+        catch (HttpListenerException)
+        {
+            // The managed listener looks its port up again while closing; when another test
+            // has bound that port meanwhile, it reports the port as in use. It is closed anyway.
+        }
+
         try
         {
             await _loop.ConfigureAwait(false);
