@@ -136,8 +136,8 @@ public sealed record SourceStatus(
     IReadOnlyList<string> Namespaces)
 {
     /// <summary>
-    /// Returns how long ago the newest advisory is, at <paramref name="now"/>; null when the
-    /// feed has no dates, since the import time says nothing about how fresh the data is.
+    /// Returns how long ago the newest advisory is, at <paramref name="now"/>. Returns null when
+    /// the feed has no dates, because the import time does not show how fresh the data is.
     /// </summary>
     public TimeSpan? Age(DateTimeOffset now) => now - NewestAdvisory;
 }

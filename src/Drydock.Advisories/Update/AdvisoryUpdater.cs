@@ -31,9 +31,9 @@ public sealed partial class AdvisoryUpdater(
     public async Task<UpdateResult> UpdateAsync(
         IReadOnlyList<FeedDefinition> feeds, CancellationToken cancellationToken = default)
     {
-        // Downloads land in a staging folder under their own file names (the importer tells
-        // formats by name) and replace the previous copies only once their import committed,
-        // so a corrupt download never displaces a good file or its validators.
+        // Downloads go to a staging folder under their own file names, because the importer
+        // detects the format from the name. They replace the previous copies only after their
+        // import commits, so a corrupt download never replaces a good file or its validators.
         var staging = Path.Combine(downloadFolder, $".staging-{Guid.NewGuid():N}");
         try
         {

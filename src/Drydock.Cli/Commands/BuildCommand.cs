@@ -107,8 +107,9 @@ internal static class BuildCommand
     }
 
     /// <summary>
-    /// Where an SBOM is written beside an archive output, or null for a layout or registry: those
-    /// carry it as a referrer, and one layout holds several tags, whose side files would collide.
+    /// Returns the path of an SBOM written beside an archive output, or null for a layout or
+    /// registry. Those carry it as a referrer, and one layout contains several tags, whose side
+    /// files would collide.
     /// </summary>
     public static string? SidePath(TransportReference output, string architecture, int images, string extension)
     {

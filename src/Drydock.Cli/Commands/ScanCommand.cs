@@ -156,7 +156,7 @@ internal static class ScanCommand
         paths.Length == 0 ? null : new VexFilter(paths.SelectMany(OpenVexReader.ReadFile));
 
     // Opening the store creates a missing file, which would turn a mistyped --db into an empty
-    // database and a "no advisory data" answer; scan only reads, so a missing path is an error.
+    // database and a "no advisory data" result. Scan only reads, so a missing path is an error.
     private static void RequireDatabase(string? path)
     {
         if (path is not null && !File.Exists(path))

@@ -105,8 +105,8 @@ internal static class DebEntryValidator
         }
         else if (entry.Type == TarEntryType.HardLink)
         {
-            // dpkg-deb writes a hard link after the file it links to; a link to anything else
-            // would reach a file of the image, which a layer cannot name portably.
+            // dpkg-deb writes a hard link after the file it links to. A link to anything else
+            // would point at a file of the image, which a layer cannot name portably.
             var target = RootPaths.Normalise(entry.LinkTarget ?? "");
             CheckName(entry.Path, entry.LinkTarget ?? "", package);
             if (!types.TryGetValue(target, out var type)

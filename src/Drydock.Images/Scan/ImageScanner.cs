@@ -142,15 +142,15 @@ public sealed class ImageScanner(AdvisoryStore store, TimeProvider? clock = null
     /// </summary>
     private static IEnumerable<string> DiagnosticWarnings(ImageInventoryResult inventory)
     {
-        const int Shown = 20;
-        foreach (var diagnostic in inventory.Diagnostics.Take(Shown))
+        const int MaxListed = 20;
+        foreach (var diagnostic in inventory.Diagnostics.Take(MaxListed))
         {
             yield return $"{diagnostic.File}:{diagnostic.Line}: {diagnostic.Message}";
         }
 
-        if (inventory.Diagnostics.Count > Shown)
+        if (inventory.Diagnostics.Count > MaxListed)
         {
-            yield return $"{inventory.Diagnostics.Count - Shown} more package-database problems are not listed here; "
+            yield return $"{inventory.Diagnostics.Count - MaxListed} more package-database problems are not listed here; "
                 + "the log on stderr lists them all.";
         }
     }

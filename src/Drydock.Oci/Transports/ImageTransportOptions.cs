@@ -39,8 +39,8 @@ public sealed record ImageTransportOptions
 
     /// <summary>
     /// Blobs larger than this many bytes are pushed to registries in chunks of this size, so
-    /// that a broken connection costs at most one chunk; 0 sends every blob in one request.
-    /// Each upload in progress holds one chunk in memory.
+    /// that a broken connection costs at most one chunk. 0 sends every blob in one request.
+    /// Each upload in progress keeps one chunk in memory.
     /// </summary>
     public long UploadChunkSize { get; init; } = DefaultUploadChunkSize;
 

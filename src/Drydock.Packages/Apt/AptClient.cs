@@ -110,8 +110,8 @@ public sealed partial class AptClient
         return listed with { Trusted = false };
     }
 
-    // The root's sources are the image's choice, not the user's, so a refusal says how to leave
-    // them out; the CLI options are named because the message reaches the user as it is.
+    // The root's sources are the image's choice, not the user's, so the error names the CLI
+    // option that leaves them out. The message reaches the user unchanged.
     private static async Task<LoadedSuite> LoadRootSourceAsync(
         RepositoryReader reader, AptSource listed, AptSource source, Keyring keys,
         IReadOnlyList<string> fingerprints, CancellationToken cancellationToken)

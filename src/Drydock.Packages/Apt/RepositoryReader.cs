@@ -262,8 +262,8 @@ internal sealed partial class RepositoryReader
             + "Packages index. The file is corrupt or not an index; check the repository.");
     }
 
-    // Null when the stream holds more than maxBytes: the limit is checked while reading, so a
-    // compression bomb is stopped after maxBytes, not after it has filled memory.
+    // Returns null when the stream contains more than maxBytes. The limit is checked while
+    // reading, so a compression bomb is stopped after maxBytes, not after it has filled memory.
     private static byte[]? ReadLimited(Stream decoder, long maxBytes)
     {
         using var output = new MemoryStream();

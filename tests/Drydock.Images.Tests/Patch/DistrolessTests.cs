@@ -4,7 +4,6 @@ using Drydock.Images.Verify;
 using Drydock.Oci.FileSystem;
 using Drydock.Oci.Layers;
 using Drydock.Oci.Transports;
-using Drydock.Packages.Apt.Sources;
 using Drydock.Testing.Apt;
 
 namespace Drydock.Images.Tests.Patch;
@@ -266,21 +265,8 @@ public sealed class DistrolessTests(PatchFixture fixture) : IClassFixture<PatchF
         return reference;
     }
 
-    private async Task<PatchResult> PatchAsync(string image, string tag)
-    {
-        var keyring = Path.Combine(fixture.Root, PatchFixture.KeyringInRoot.TrimStart('/'));
-        var repo = SourcesListParser.ParseLine(
-            $"deb [signed-by={keyring}] {fixture.Repository} {PatchFixture.SecuritySuite} main");
-        var options = new PatchOptions
-        {
-            UseImageSources = false,
-            ExtraSources = [repo],
-            CacheRoot = Path.Combine(TestCache.Root, "patch-debs"),
-        };
-        await using var source = ImageTransports.OpenSource(image, fixture.Options);
-        await using var destination = ImageTransports.OpenDestination(Reference(tag), fixture.Options);
-        return await new ImagePatcher(fixture.Http).PatchAsync(source, destination, options, Cancellation);
-    }
+    private Task<PatchResult> PatchAsync(string image, string tag) =>
+        fixture.PatchFromSecurityAsync(image, Reference(tag));
 
     private async Task<string> UnpackAsync(string tag)
     {

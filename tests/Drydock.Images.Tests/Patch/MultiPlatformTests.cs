@@ -4,7 +4,6 @@ using Drydock.Images.Patch;
 using Drydock.Oci;
 using Drydock.Oci.Model;
 using Drydock.Oci.Transports;
-using Drydock.Packages.Apt.Sources;
 using Drydock.Testing.Apt;
 using Drydock.Testing.Images;
 
@@ -211,21 +210,8 @@ public sealed class MultiPlatformTests(PatchFixture fixture) : IClassFixture<Pat
         return (reference, (await arm64.GetManifestAsync(Cancellation)).Digest);
     }
 
-    private async Task<PatchResult> PatchAsync(string image, string tag)
-    {
-        var keyring = Path.Combine(fixture.Root, PatchFixture.KeyringInRoot.TrimStart('/'));
-        var repo = SourcesListParser.ParseLine(
-            $"deb [signed-by={keyring}] {fixture.Repository} {PatchFixture.SecuritySuite} main");
-        var options = new PatchOptions
-        {
-            UseImageSources = false,
-            ExtraSources = [repo],
-            CacheRoot = Path.Combine(TestCache.Root, "patch-debs"),
-        };
-        await using var source = ImageTransports.OpenSource(image, fixture.Options);
-        await using var destination = ImageTransports.OpenDestination(Reference(tag), fixture.Options);
-        return await new ImagePatcher(fixture.Http).PatchAsync(source, destination, options, Cancellation);
-    }
+    private Task<PatchResult> PatchAsync(string image, string tag) =>
+        fixture.PatchFromSecurityAsync(image, Reference(tag));
 
     // Extracts libexpat1 and its dependencies for one architecture once, keeping apt's downloads, then records
     // each package as distroless does: its stanza in status.d/NAME and its md5sums beside it.

@@ -3,9 +3,11 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Drydock.Images.Patch;
 using Drydock.Oci;
 using Drydock.Oci.Model;
 using Drydock.Oci.Transports;
+using Drydock.Packages.Apt.Sources;
 using Drydock.Testing.Apt;
 using Drydock.Testing.Images;
 using Drydock.Testing.Registry;
@@ -101,6 +103,26 @@ public sealed class PatchFixture : IAsyncLifetime
 
     /// <summary>The HTTP client the repository is reached with.</summary>
     public HttpClient Http { get; } = new();
+
+    /// <summary>
+    /// Patches <paramref name="image"/> into <paramref name="output"/> from the loopback security
+    /// suite alone, signed by the fixture's key, with the shared .deb cache.
+    /// </summary>
+    public async Task<PatchResult> PatchFromSecurityAsync(string image, string output)
+    {
+        var keyring = Path.Combine(Root, KeyringInRoot.TrimStart('/'));
+        var repository = SourcesListParser.ParseLine($"deb [signed-by={keyring}] {Repository} {SecuritySuite} main");
+        var options = new PatchOptions
+        {
+            UseImageSources = false,
+            ExtraSources = [repository],
+            CacheRoot = Path.Combine(TestCache.Root, "patch-debs"),
+        };
+        await using var source = ImageTransports.OpenSource(image, Options);
+        await using var destination = ImageTransports.OpenDestination(output, Options);
+        return await new ImagePatcher(Http).PatchAsync(source, destination, options,
+            TestContext.Current.CancellationToken);
+    }
 
     public async ValueTask DisposeAsync()
     {

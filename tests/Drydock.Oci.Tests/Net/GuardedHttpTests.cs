@@ -46,7 +46,7 @@ public sealed class GuardedHttpTests : IDisposable
     [Theory]
     [InlineData("http://169.254.169.254/latest/meta-data/", "169.254.169.254")]
     [InlineData("http://[fe80::1]:8080/", "fe80::1")]
-    public async Task Get_RefusesRedirectToLinkLocal(string target, string address)
+    public async Task Get_RejectsRedirectToLinkLocal(string target, string address)
     {
         _server.Redirects["dists/bookworm/InRelease"] = new Uri(target);
         using var http = GuardedHttp.Create();
